@@ -1,0 +1,94 @@
+package commands
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws-vault/aws-vault/engine/config"
+	"github.com/aws-vault/aws-vault/engine/keyring"
+)
+
+// AddCmd stores a long-term access key.
+type AddCmd struct {
+	Profile   string `arg:"" help:"Name of the profile." predictor:"profile"`
+	Env       bool   `help:"Read the credentials from the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)."`
+	AddConfig bool   `help:"Add a profile to ~/.aws/config if one doesn't exist." default:"true" negatable:""`
+}
+
+// Run adds the credentials.
+func (c *AddCmd) Run(a *App) error {
+	cfg, err := a.Config()
+	if err != nil {
+		return err
+	}
+	if cfg.HasProfile(c.Profile) {
+		p, err := (&config.Resolver{File: cfg, Env: a.Getenv}).Resolve(c.Profile)
+		if err != nil {
+			return err
+		}
+		if p.SourceProfileName != "" {
+			return fmt.Errorf("profile %q has source_profile %q in %s: adding credentials to %q would have no effect; add them to %q instead", c.Profile, p.SourceProfileName, cfg.Path, c.Profile, p.SourceProfileName)
+		}
+	}
+
+	ring := a.Keyring()
+	has, err := ring.HasCredentials(c.Profile)
+	if err != nil {
+		return err
+	}
+	if has {
+		ok, err := a.Terminal().Confirm(fmt.Sprintf("Credentials for profile %q already exist. Overwrite them?", c.Profile))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &ExitError{Code: 1, Err: errors.New("left the existing credentials as they were")}
+		}
+	}
+
+	var creds keyring.LongTerm
+	if c.Env {
+		creds.AccessKeyID = a.Getenv("AWS_ACCESS_KEY_ID")
+		creds.SecretAccessKey = a.Getenv("AWS_SECRET_ACCESS_KEY")
+		if creds.AccessKeyID == "" {
+			return errors.New("--env: AWS_ACCESS_KEY_ID is not set")
+		}
+		if creds.SecretAccessKey == "" {
+			return errors.New("--env: AWS_SECRET_ACCESS_KEY is not set")
+		}
+	} else {
+		t := a.Terminal()
+		if creds.AccessKeyID, err = t.Text("Enter Access Key ID: "); err != nil {
+			return err
+		}
+		if creds.SecretAccessKey, err = t.Secret("Enter Secret Access Key: "); err != nil {
+			return err
+		}
+		if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
+			return errors.New("both an access key ID and a secret access key are needed")
+		}
+	}
+
+	if err := ring.SetCredentials(c.Profile, creds); err != nil {
+		return err
+	}
+	backend, _ := ring.Backend()
+	fmt.Fprintf(a.Stdout, "Added credentials to profile %q in vault\n", c.Profile)
+	if keyring.Volatile(backend) {
+		fmt.Fprintf(a.Stderr, "Note: the %s backend keeps this key in the kernel keyring only until the next reboot.\n", backend)
+	}
+
+	if n, err := ring.RemoveSessions(c.Profile); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(a.Stdout, "Deleted %d existing sessions.\n", n)
+	}
+
+	if c.AddConfig && !cfg.HasProfile(c.Profile) {
+		if err := cfg.AddProfile(c.Profile, nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "Added profile %q to %s\n", c.Profile, cfg.Path)
+	}
+	return nil
+}

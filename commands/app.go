@@ -1,0 +1,104 @@
+package commands
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"strings"
+
+	"github.com/aws-vault/aws-vault/engine/config"
+	"github.com/aws-vault/aws-vault/engine/keyring"
+	"github.com/aws-vault/aws-vault/engine/prompt"
+)
+
+// App holds what commands share. Everything expensive is opened lazily, so
+// that --help, --version and list --profiles never touch a keyring.
+type App struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Globals        *Globals
+
+	ring    *keyring.Keyring
+	cfgFile *config.File
+	term    *prompt.Terminal
+}
+
+func (a *App) validateGlobals() error {
+	g := a.Globals
+	if g.Backend != "" && !contains(keyring.Available(), g.Backend) {
+		return fmt.Errorf("--backend %q is not available here; choose one of %s", g.Backend, strings.Join(keyring.Available(), ", "))
+	}
+	if !contains(promptDrivers, g.Prompt) {
+		return fmt.Errorf("--prompt %q is not a prompt driver; choose one of %s", g.Prompt, strings.Join(promptDrivers, ", "))
+	}
+	return nil
+}
+
+// Keyring returns the (lazily opened) keyring.
+func (a *App) Keyring() *keyring.Keyring {
+	if a.ring == nil {
+		g := a.Globals
+		a.ring = keyring.New(keyring.Options{
+			Backend:                 g.Backend,
+			FileDir:                 g.FileDir,
+			PassDir:                 g.PassDir,
+			PassCmd:                 g.PassCmd,
+			PassPrefix:              g.PassPrefix,
+			KeychainName:            g.Keychain,
+			SecretServiceCollection: g.SecretServiceCollection,
+			KeyctlScope:             g.KeyctlScope,
+			Passphrase:              a.filePassphrase,
+			Getenv:                  a.Getenv,
+		})
+	}
+	return a.ring
+}
+
+// filePassphrase takes AWS_VAULT_FILE_PASSPHRASE, else asks on the terminal
+// with echo off.
+func (a *App) filePassphrase(question string) (string, error) {
+	if p := a.Getenv("AWS_VAULT_FILE_PASSPHRASE"); p != "" {
+		return p, nil
+	}
+	log.Printf("asking for the file backend's passphrase on the terminal")
+	p, err := prompt.TTYSecret(question + ": ")
+	if err != nil {
+		return "", fmt.Errorf("%w; set AWS_VAULT_FILE_PASSPHRASE to use the file backend without one", err)
+	}
+	return p, nil
+}
+
+// Config returns the parsed AWS config file.
+func (a *App) Config() (*config.File, error) {
+	if a.cfgFile == nil {
+		path, err := config.Path(a.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		log.Printf("loading AWS config %s", path)
+		f, err := config.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		a.cfgFile = f
+	}
+	return a.cfgFile, nil
+}
+
+// Terminal returns the question-asker bound to stdin and stderr.
+func (a *App) Terminal() *prompt.Terminal {
+	if a.term == nil {
+		a.term = &prompt.Terminal{In: a.Stdin, Out: a.Stderr}
+	}
+	return a.term
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,144 @@
+// Package commands glues the parsed command line to the engine and the
+// shells. Each command is a kong struct with a Run method in its own file.
+package commands
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/aws-vault/aws-vault/engine/keyring"
+)
+
+// Version is set at build time with -ldflags "-X …/commands.Version=…".
+var Version = "dev"
+
+// CLI is the whole command tree.
+type CLI struct {
+	Globals
+
+	Add    AddCmd    `cmd:"" help:"Add credentials to the secure keystore."`
+	List   ListCmd   `cmd:"" aliases:"ls" help:"List profiles, along with their credentials and sessions."`
+	Remove RemoveCmd `cmd:"" aliases:"rm" help:"Remove credentials from the secure keystore."`
+	Clear  ClearCmd  `cmd:"" help:"Clear temporary credentials from the secure keystore."`
+}
+
+// Globals are the flags every command takes, with the original's names,
+// environment variables and defaults.
+type Globals struct {
+	Debug                   bool             `help:"Show debugging output."`
+	Backend                 string           `help:"Secret backend to use [${backends}]." env:"AWS_VAULT_BACKEND" placeholder:"BACKEND"`
+	Prompt                  string           `help:"Prompt driver to use [${prompts}]." env:"AWS_VAULT_PROMPT" default:"terminal" placeholder:"DRIVER"`
+	Keychain                string           `help:"Name of macOS keychain to use, if it doesn't exist it will be created." env:"AWS_VAULT_KEYCHAIN_NAME" default:"aws-vault"`
+	SecretServiceCollection string           `name:"secret-service-collection" help:"Name of secret-service collection to use, if it doesn't exist it will be created." env:"AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME" default:"awsvault"`
+	PassDir                 string           `help:"Pass password store directory." env:"AWS_VAULT_PASS_PASSWORD_STORE_DIR"`
+	PassCmd                 string           `help:"Name of the pass executable." env:"AWS_VAULT_PASS_CMD"`
+	PassPrefix              string           `help:"Prefix to prepend to the item path stored in pass." env:"AWS_VAULT_PASS_PREFIX"`
+	FileDir                 string           `help:"Directory for the \"file\" password store." env:"AWS_VAULT_FILE_DIR" default:"~/.awsvault/keys/"`
+	KeyctlScope             string           `help:"Kernel keyring scope for the keyctl backend (user, session, process, thread)." env:"AWS_VAULT_KEYCTL_SCOPE" default:"user" enum:"user,session,process,thread"`
+	Version                 kong.VersionFlag `help:"Show application version."`
+}
+
+// promptDrivers are the MFA prompt drivers, for --prompt.
+var promptDrivers = []string{"kdialog", "osascript", "terminal", "ykman", "zenity"}
+
+// ExitError carries an exit status with an optional message.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// Main runs aws-vault with args (without the program name) and returns the
+// exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	env := envMap(environ)
+	app := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: func(k string) string { return env[k] }}
+	cli := CLI{}
+	exitCode := -1
+	parser, err := kong.New(&cli,
+		kong.Name("aws-vault"),
+		kong.Description("A vault for securely storing and accessing AWS credentials in development environments."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exitCode = code; panic(exitSignal{}) }),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{
+			"version":  Version,
+			"backends": strings.Join(keyring.Available(), ", "),
+			"prompts":  strings.Join(promptDrivers, ", "),
+		},
+		kong.Bind(app),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "aws-vault: %v\n", err)
+		return 2
+	}
+	code := run(parser, args, app, &cli, stderr, &exitCode)
+	return code
+}
+
+type exitSignal struct{}
+
+func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer, exitCode *int) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(exitSignal); ok {
+				code = *exitCode
+				return
+			}
+			panic(r)
+		}
+	}()
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		return 2
+	}
+	app.Globals = &cli.Globals
+	if app.Globals.Debug {
+		log.SetOutput(stderr)
+		log.SetFlags(log.Ltime | log.Lmicroseconds)
+	} else {
+		log.SetOutput(io.Discard)
+	}
+	if err := app.validateGlobals(); err != nil {
+		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		return 2
+	}
+	if err := ctx.Run(); err != nil {
+		var exit *ExitError
+		if errors.As(err, &exit) {
+			if exit.Err != nil {
+				fmt.Fprintf(stderr, "aws-vault: %v\n", exit.Err)
+			}
+			return exit.Code
+		}
+		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func envMap(environ []string) map[string]string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+

@@ -1,0 +1,362 @@
+package config
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Profile is a resolved profile: its own keys, then those of the profiles it
+// includes, then [default], with environment overrides on top. SourceProfile
+// is resolved too, so a Profile is the whole chain.
+type Profile struct {
+	Name string
+	// File is the config file the profile came from, for messages.
+	File string
+
+	Region               string
+	STSRegionalEndpoints string
+	EndpointURL          string
+
+	MfaSerial  string
+	MfaProcess string
+
+	RoleARN               string
+	RoleSessionName       string
+	ExternalID            string
+	SourceIdentity        string
+	SessionTags           map[string]string
+	TransitiveSessionTags []string
+	// AssumeRoleDuration is duration_seconds (or AWS_ASSUME_ROLE_TTL); zero when unset.
+	AssumeRoleDuration time.Duration
+
+	SourceProfileName string
+	SourceProfile     *Profile
+
+	CredentialProcess       string
+	WebIdentityTokenFile    string
+	WebIdentityTokenProcess string
+
+	SSOSession            string
+	SSOStartURL           string
+	SSORegion             string
+	SSOAccountID          string
+	SSORoleName           string
+	SSORegistrationScopes string
+}
+
+// HasRole reports whether the profile assumes a role.
+func (p *Profile) HasRole() bool { return p.RoleARN != "" }
+
+// HasSSO reports whether credentials come from IAM Identity Center.
+func (p *Profile) HasSSO() bool { return p.SSOStartURL != "" || p.SSOSession != "" }
+
+// HasWebIdentity reports whether credentials come from AssumeRoleWithWebIdentity.
+func (p *Profile) HasWebIdentity() bool {
+	return p.WebIdentityTokenFile != "" || p.WebIdentityTokenProcess != ""
+}
+
+// Chain lists the profile and its source profiles, target first.
+func (p *Profile) Chain() []*Profile {
+	var out []*Profile
+	for c := p; c != nil; c = c.SourceProfile {
+		out = append(out, c)
+	}
+	return out
+}
+
+// Env is how the resolver sees the environment.
+type Env func(string) string
+
+// Resolver turns profile names into Profiles.
+type Resolver struct {
+	File *File
+	Env  Env
+}
+
+// keys each profile can carry, and where they land.
+var stringKeys = map[string]func(*Profile) *string{
+	"region":                     func(p *Profile) *string { return &p.Region },
+	"sts_regional_endpoints":     func(p *Profile) *string { return &p.STSRegionalEndpoints },
+	"endpoint_url":               func(p *Profile) *string { return &p.EndpointURL },
+	"mfa_serial":                 func(p *Profile) *string { return &p.MfaSerial },
+	"mfa_process":                func(p *Profile) *string { return &p.MfaProcess },
+	"role_arn":                   func(p *Profile) *string { return &p.RoleARN },
+	"role_session_name":          func(p *Profile) *string { return &p.RoleSessionName },
+	"external_id":                func(p *Profile) *string { return &p.ExternalID },
+	"source_identity":            func(p *Profile) *string { return &p.SourceIdentity },
+	"source_profile":             func(p *Profile) *string { return &p.SourceProfileName },
+	"credential_process":         func(p *Profile) *string { return &p.CredentialProcess },
+	"web_identity_token_file":    func(p *Profile) *string { return &p.WebIdentityTokenFile },
+	"web_identity_token_process": func(p *Profile) *string { return &p.WebIdentityTokenProcess },
+	"sso_session":                func(p *Profile) *string { return &p.SSOSession },
+	"sso_start_url":              func(p *Profile) *string { return &p.SSOStartURL },
+	"sso_region":                 func(p *Profile) *string { return &p.SSORegion },
+	"sso_account_id":             func(p *Profile) *string { return &p.SSOAccountID },
+	"sso_role_name":              func(p *Profile) *string { return &p.SSORoleName },
+	"sso_registration_scopes":    func(p *Profile) *string { return &p.SSORegistrationScopes },
+	// Not single strings, parsed after merging:
+	"duration_seconds":        nil,
+	"session_tags":            nil,
+	"transitive_session_tags": nil,
+}
+
+// Resolve loads profile name with its whole source_profile chain.
+func (r *Resolver) Resolve(name string) (*Profile, error) {
+	return r.resolve(name, name, nil)
+}
+
+func (r *Resolver) resolve(name, active string, sourceSeen []string) (*Profile, error) {
+	for _, s := range sourceSeen {
+		if s == name {
+			return nil, fmt.Errorf("profile %q in %s: source_profile loop: %s", sourceSeen[0], r.File.Path, strings.Join(append(sourceSeen, name), " -> "))
+		}
+	}
+	sourceSeen = append(sourceSeen, name)
+	if !r.File.HasProfile(name) && name != defaultSection {
+		if len(sourceSeen) > 1 {
+			return nil, fmt.Errorf("profile %q in %s: source_profile %q is not defined%s", sourceSeen[len(sourceSeen)-2], r.File.Path, name, r.suggest(name))
+		}
+		return nil, &UnknownProfileError{Name: name, File: r.File.Path, Suggestions: r.suggestions(name)}
+	}
+
+	merged, err := r.merge(name)
+	if err != nil {
+		return nil, err
+	}
+	p := &Profile{Name: name, File: r.File.Path}
+	r.applyEnv(p, name == active)
+	for k, v := range merged {
+		if set := stringKeys[k]; set != nil && *set(p) == "" {
+			*set(p) = v
+		}
+	}
+	if err := r.parseComplex(p, merged); err != nil {
+		return nil, err
+	}
+	if p.SSOSession != "" {
+		if err := r.applySSOSession(p); err != nil {
+			return nil, err
+		}
+	}
+	// A profile naming itself as source_profile uses its own stored
+	// credentials (the "parent" style of include_profile relies on this).
+	if p.SourceProfileName == name {
+		p.SourceProfileName = ""
+	}
+	if p.SourceProfileName != "" {
+		src, err := r.resolve(p.SourceProfileName, active, sourceSeen)
+		if err != nil {
+			return nil, err
+		}
+		p.SourceProfile = src
+	}
+	return p, nil
+}
+
+// merge walks include_profile (or the old parent_profile) and finally
+// [default], the first value found for a key winning.
+func (r *Resolver) merge(name string) (map[string]string, error) {
+	merged := map[string]string{}
+	var seen []string
+	for cur := name; cur != ""; {
+		for _, s := range seen {
+			if s == cur {
+				return nil, fmt.Errorf("profile %q in %s: include_profile loop: %s", name, r.File.Path, strings.Join(append(seen, cur), " -> "))
+			}
+		}
+		seen = append(seen, cur)
+		sec, ok := r.File.profiles[cur]
+		if !ok {
+			if cur == defaultSection {
+				break
+			}
+			return nil, fmt.Errorf("profile %q in %s: include_profile %q is not defined%s", seen[len(seen)-2], r.File.Path, cur, r.suggest(cur))
+		}
+		for _, k := range sec.Keys() {
+			key := strings.ToLower(k.Name())
+			if _, known := stringKeys[key]; !known {
+				continue
+			}
+			if _, set := merged[key]; !set {
+				merged[key] = strings.TrimSpace(k.String())
+			}
+		}
+		next := ""
+		if v, ok := r.File.get(cur, "include_profile"); ok && strings.TrimSpace(v) != "" {
+			next = strings.TrimSpace(v)
+		} else if v, ok := r.File.get(cur, "parent_profile"); ok && strings.TrimSpace(v) != "" {
+			next = strings.TrimSpace(v)
+		} else if cur != defaultSection {
+			next = defaultSection
+		}
+		cur = next
+	}
+	return merged, nil
+}
+
+func (r *Resolver) parseComplex(p *Profile, merged map[string]string) error {
+	where := func(key string) string {
+		return fmt.Sprintf("profile %q in %s: %s", p.Name, r.File.Path, key)
+	}
+	if v := merged["duration_seconds"]; v != "" && p.AssumeRoleDuration == 0 {
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil || n == 0 {
+			return fmt.Errorf("%s: %q is not a whole number of seconds", where("duration_seconds"), v)
+		}
+		p.AssumeRoleDuration = time.Duration(n) * time.Second
+	}
+	if v := merged["session_tags"]; v != "" {
+		p.SessionTags = map[string]string{}
+		for _, pair := range strings.Split(v, ",") {
+			pair = strings.TrimSpace(pair)
+			if pair == "" {
+				continue
+			}
+			k, val, ok := strings.Cut(pair, "=")
+			k = strings.TrimSpace(k)
+			if !ok || k == "" {
+				return fmt.Errorf("%s: %q is not key=value", where("session_tags"), pair)
+			}
+			p.SessionTags[k] = strings.TrimSpace(val)
+		}
+	}
+	if v := merged["transitive_session_tags"]; v != "" {
+		for _, k := range strings.Split(v, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				p.TransitiveSessionTags = append(p.TransitiveSessionTags, k)
+			}
+		}
+		sort.Strings(p.TransitiveSessionTags)
+	}
+	switch strings.ToLower(p.STSRegionalEndpoints) {
+	case "", "regional", "legacy":
+		p.STSRegionalEndpoints = strings.ToLower(p.STSRegionalEndpoints)
+	default:
+		return fmt.Errorf("%s: %q must be \"regional\" or \"legacy\"", where("sts_regional_endpoints"), p.STSRegionalEndpoints)
+	}
+	return nil
+}
+
+func (r *Resolver) applySSOSession(p *Profile) error {
+	keys, ok := r.File.SSOSession(p.SSOSession)
+	if !ok {
+		return fmt.Errorf("profile %q in %s: sso_session %q has no [sso-session %s] section", p.Name, r.File.Path, p.SSOSession, p.SSOSession)
+	}
+	for k, dst := range map[string]*string{
+		"sso_start_url":           &p.SSOStartURL,
+		"sso_region":              &p.SSORegion,
+		"sso_registration_scopes": &p.SSORegistrationScopes,
+	} {
+		v := strings.TrimSpace(keys[k])
+		if *dst != "" && v != "" && *dst != v {
+			return fmt.Errorf("profile %q in %s: %s %q differs from %q in [sso-session %s]", p.Name, r.File.Path, k, *dst, v, p.SSOSession)
+		}
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	return nil
+}
+
+// applyEnv sets the values that environment variables override; they win
+// over the file because they are applied first and merging only fills gaps.
+func (r *Resolver) applyEnv(p *Profile, active bool) {
+	get := r.Env
+	if get == nil {
+		get = func(string) string { return "" }
+	}
+	if v := get("AWS_REGION"); v != "" {
+		p.Region = v
+	} else if v := get("AWS_DEFAULT_REGION"); v != "" {
+		p.Region = v
+	}
+	p.STSRegionalEndpoints = get("AWS_STS_REGIONAL_ENDPOINTS")
+	p.MfaSerial = get("AWS_MFA_SERIAL")
+	// AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME speak of the profile asked
+	// for, not of the profiles it sources credentials from.
+	if active {
+		p.RoleARN = get("AWS_ROLE_ARN")
+		p.RoleSessionName = get("AWS_ROLE_SESSION_NAME")
+	}
+}
+
+// UnknownProfileError is returned for a profile the config does not define.
+type UnknownProfileError struct {
+	Name        string
+	File        string
+	Suggestions []string
+}
+
+func (e *UnknownProfileError) Error() string {
+	msg := fmt.Sprintf("profile %q is not defined in %s", e.Name, e.File)
+	if len(e.Suggestions) > 0 {
+		msg += "; did you mean " + quoteList(e.Suggestions) + "?"
+	}
+	return msg
+}
+
+func (r *Resolver) suggest(name string) string {
+	if s := r.suggestions(name); len(s) > 0 {
+		return "; did you mean " + quoteList(s) + "?"
+	}
+	return ""
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
+
+// suggestions returns up to three profile names close to name.
+func (r *Resolver) suggestions(name string) []string {
+	type cand struct {
+		name string
+		d    int
+	}
+	var cs []cand
+	lname := strings.ToLower(name)
+	for _, n := range r.File.ProfileNames() {
+		ln := strings.ToLower(n)
+		d := levenshtein(lname, ln)
+		limit := max(2, len(name)/3)
+		if d <= limit || (len(lname) >= 3 && (strings.HasPrefix(ln, lname) || strings.Contains(ln, lname))) {
+			cs = append(cs, cand{n, d})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	var out []string
+	for i := 0; i < len(cs) && i < 3; i++ {
+		out = append(out, cs[i].name)
+	}
+	return out
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,317 @@
+package keyring
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	kr "github.com/99designs/keyring"
+)
+
+// The item layout below is the original aws-vault v7's, so that a keyring
+// written by either tool is read by the other:
+//   - long-term keys: key = profile name, label "aws-vault (NAME)", data =
+//     JSON of the SDK's aws.Credentials (AccessKeyID, SecretAccessKey, …);
+//   - sessions: key "TYPE,b64url(profile),b64url(mfa serial),UNIX-EXPIRY",
+//     label "aws-vault session for NAME (expires RFC3339)", data = JSON of
+//     STS's Credentials (AccessKeyId, SecretAccessKey, SessionToken, Expiration);
+//   - SSO OIDC tokens: key "oidc:START-URL".
+
+// LongTerm is a stored IAM user access key.
+type LongTerm struct {
+	AccessKeyID     string
+	SecretAccessKey string
+}
+
+// longTermJSON is the v7 shape (aws-sdk-go-v2 aws.Credentials). Older
+// versions wrote aws-sdk-go's credentials.Value, whose fields are a subset.
+type longTermJSON struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+	Source          string
+	CanExpire       bool
+	Expires         time.Time
+}
+
+// Session is a cached set of temporary credentials.
+type Session struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      time.Time
+}
+
+type sessionJSON struct {
+	AccessKeyId     *string    //nolint:revive // STS's field name
+	Expiration      *time.Time
+	SecretAccessKey *string
+	SessionToken    *string
+}
+
+// SessionKey names a cached session.
+type SessionKey struct {
+	Type        string // sts.GetSessionToken, sso.GetRoleCredentials, …
+	ProfileName string
+	MfaSerial   string // for SSO the start URL; for our role cache, a digest
+	Expiration  time.Time
+}
+
+var b64 = base64.URLEncoding.WithPadding(base64.NoPadding)
+
+var sessionKeyRE = regexp.MustCompile(`^([^,]+),([^,]+),([^,]*),([0-9]+)$`)
+
+// Keys written by aws-vault before v6; the original deletes them on sight.
+var oldSessionKeyREs = []*regexp.Regexp{
+	regexp.MustCompile(`^session,([^,]+),([^,]*),([0-9]{2,})$`),
+	regexp.MustCompile(`^session:([^ ]+):([^ ]*):([^:]+)$`),
+	regexp.MustCompile(`^(.+?) session \((\d+)\)$`),
+}
+
+const oidcPrefix = "oidc:"
+
+// String encodes the key as the original does.
+func (s SessionKey) String() string {
+	return s.prefix() + strconv.FormatInt(s.Expiration.Unix(), 10)
+}
+
+// prefix is the key without the expiry: what identifies a session slot.
+func (s SessionKey) prefix() string {
+	return s.Type + "," + b64.EncodeToString([]byte(s.ProfileName)) + "," + b64.EncodeToString([]byte(s.MfaSerial)) + ","
+}
+
+// ParseSessionKey decodes a session item key.
+func ParseSessionKey(key string) (SessionKey, bool) {
+	m := sessionKeyRE.FindStringSubmatch(key)
+	if m == nil {
+		return SessionKey{}, false
+	}
+	prof, err1 := b64.DecodeString(m[2])
+	mfa, err2 := b64.DecodeString(m[3])
+	exp, err3 := strconv.ParseInt(m[4], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return SessionKey{}, false
+	}
+	return SessionKey{Type: m[1], ProfileName: string(prof), MfaSerial: string(mfa), Expiration: time.Unix(exp, 0)}, true
+}
+
+func isOldSessionKey(key string) bool {
+	for _, re := range oldSessionKeyREs {
+		if re.MatchString(key) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsCredentialsKey reports whether an item key names long-term credentials.
+func IsCredentialsKey(key string) bool {
+	if strings.HasPrefix(key, oidcPrefix) || isOldSessionKey(key) {
+		return false
+	}
+	_, isSession := ParseSessionKey(key)
+	return !isSession
+}
+
+// CredentialNames lists the profiles with stored long-term keys.
+func (k *Keyring) CredentialNames() ([]string, error) {
+	keys, err := k.Keys()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, key := range keys {
+		if IsCredentialsKey(key) {
+			out = append(out, key)
+		}
+	}
+	return out, nil
+}
+
+// HasCredentials reports whether profile has a stored long-term key.
+func (k *Keyring) HasCredentials(profile string) (bool, error) {
+	names, err := k.CredentialNames()
+	if err != nil {
+		return false, err
+	}
+	return contains(names, profile), nil
+}
+
+// GetCredentials reads profile's long-term key.
+func (k *Keyring) GetCredentials(profile string) (LongTerm, error) {
+	item, err := k.Get(profile)
+	if err != nil {
+		return LongTerm{}, err
+	}
+	var v longTermJSON
+	if err := json.Unmarshal(item.Data, &v); err != nil || v.AccessKeyID == "" || v.SecretAccessKey == "" {
+		return LongTerm{}, &CorruptItemError{Backend: k.backend, Key: profile, What: "long-term credentials"}
+	}
+	return LongTerm{AccessKeyID: v.AccessKeyID, SecretAccessKey: v.SecretAccessKey}, nil
+}
+
+// SetCredentials stores profile's long-term key.
+func (k *Keyring) SetCredentials(profile string, c LongTerm) error {
+	if profile == "" || !IsCredentialsKey(profile) {
+		return fmt.Errorf("%q cannot be used as a profile name in the keyring", profile)
+	}
+	data, err := json.Marshal(longTermJSON{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey})
+	if err != nil {
+		return err
+	}
+	return k.Set(kr.Item{
+		Key:                         profile,
+		Label:                       fmt.Sprintf("aws-vault (%s)", profile),
+		Data:                        data,
+		KeychainNotTrustApplication: true,
+	})
+}
+
+// CorruptItemError says an item could not be decoded.
+type CorruptItemError struct {
+	Backend, Key, What string
+}
+
+func (e *CorruptItemError) Error() string {
+	return fmt.Sprintf("keyring backend %q: item %q does not hold valid %s; remove it (aws-vault remove or clear) and add it again", e.Backend, e.Key, e.What)
+}
+
+// Sessions lists the cached sessions (current key format only).
+func (k *Keyring) Sessions() ([]SessionKey, error) {
+	keys, err := k.Keys()
+	if err != nil {
+		return nil, err
+	}
+	var out []SessionKey
+	for _, key := range keys {
+		if s, ok := ParseSessionKey(key); ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// findSession returns the stored key of the session slot that matches s
+// (same type, profile and serial, any expiry).
+func (k *Keyring) findSession(s SessionKey) (string, bool, error) {
+	keys, err := k.Keys()
+	if err != nil {
+		return "", false, err
+	}
+	p := s.prefix()
+	for _, key := range keys {
+		if strings.HasPrefix(key, p) {
+			if _, ok := ParseSessionKey(key); ok {
+				return key, true, nil
+			}
+		}
+	}
+	return "", false, nil
+}
+
+// GetSession reads the session in slot s. A session whose data does not
+// decode is treated as absent (it will be replaced), like the original does.
+func (k *Keyring) GetSession(s SessionKey) (Session, SessionKey, error) {
+	key, ok, err := k.findSession(s)
+	if err != nil {
+		return Session{}, SessionKey{}, err
+	}
+	if !ok {
+		return Session{}, SessionKey{}, ErrNotFound
+	}
+	item, err := k.Get(key)
+	if err != nil {
+		return Session{}, SessionKey{}, err
+	}
+	var v sessionJSON
+	if err := json.Unmarshal(item.Data, &v); err != nil || v.AccessKeyId == nil || v.SecretAccessKey == nil || v.Expiration == nil {
+		return Session{}, SessionKey{}, ErrNotFound
+	}
+	sk, _ := ParseSessionKey(key)
+	out := Session{AccessKeyID: *v.AccessKeyId, SecretAccessKey: *v.SecretAccessKey, Expiration: *v.Expiration}
+	if v.SessionToken != nil {
+		out.SessionToken = *v.SessionToken
+	}
+	return out, sk, nil
+}
+
+// SetSession stores a session in slot s, replacing an older one.
+func (k *Keyring) SetSession(s SessionKey, sess Session) error {
+	s.Expiration = sess.Expiration
+	exp := sess.Expiration.UTC()
+	data, err := json.Marshal(sessionJSON{
+		AccessKeyId:     &sess.AccessKeyID,
+		Expiration:      &exp,
+		SecretAccessKey: &sess.SecretAccessKey,
+		SessionToken:    &sess.SessionToken,
+	})
+	if err != nil {
+		return err
+	}
+	old, had, err := k.findSession(s)
+	if err != nil {
+		return err
+	}
+	if err := k.Set(kr.Item{
+		Key:         s.String(),
+		Data:        data,
+		Label:       fmt.Sprintf("aws-vault session for %s (expires %s)", s.ProfileName, exp.Format(time.RFC3339)),
+		Description: "aws-vault session",
+	}); err != nil {
+		return err
+	}
+	// Write the new item first, then drop the old one, so that a reader
+	// never finds the slot empty.
+	if had && old != s.String() {
+		if err := k.Remove(old); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+// RemoveSessions deletes cached sessions: all of them when profile is "",
+// else those of that profile. Keys of the pre-v6 formats count as sessions
+// of no profile and go only with "". It returns how many were removed.
+func (k *Keyring) RemoveSessions(profile string) (int, error) {
+	keys, err := k.Keys()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, key := range keys {
+		s, ok := ParseSessionKey(key)
+		switch {
+		case ok && (profile == "" || s.ProfileName == profile):
+		case !ok && profile == "" && isOldSessionKey(key):
+		default:
+			continue
+		}
+		if err := k.Remove(key); err != nil && !errors.Is(err, ErrNotFound) {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// RemoveExpiredSessions deletes sessions whose expiry has passed.
+func (k *Keyring) RemoveExpiredSessions(now time.Time) error {
+	sessions, err := k.Sessions()
+	if err != nil {
+		return err
+	}
+	for _, s := range sessions {
+		if now.After(s.Expiration) {
+			if err := k.Remove(s.String()); err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,97 @@
+// Package prompt asks people for things: secrets and confirmations on the
+// terminal, and MFA codes through the drivers of the original aws-vault.
+package prompt
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// Terminal reads answers. When In is a terminal, secrets are read with echo
+// off; otherwise a line is read from In, so scripts can pipe answers in.
+type Terminal struct {
+	In  io.Reader
+	Out io.Writer // where questions go: stderr, never stdout
+
+	reader *bufio.Reader
+}
+
+func (t *Terminal) fd() (int, bool) {
+	if f, ok := t.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return int(f.Fd()), true
+	}
+	return 0, false
+}
+
+func (t *Terminal) line() (string, error) {
+	if t.reader == nil {
+		t.reader = bufio.NewReader(t.In)
+	}
+	s, err := t.reader.ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && s != "") {
+		if errors.Is(err, io.EOF) {
+			return "", errors.New("no answer: standard input is closed")
+		}
+		return "", err
+	}
+	return strings.TrimRight(s, "\r\n"), nil
+}
+
+// Secret asks with hidden input.
+func (t *Terminal) Secret(question string) (string, error) {
+	fmt.Fprint(t.Out, question)
+	if fd, ok := t.fd(); ok {
+		b, err := term.ReadPassword(fd)
+		fmt.Fprintln(t.Out)
+		if err != nil {
+			return "", fmt.Errorf("reading from the terminal: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	s, err := t.line()
+	return strings.TrimSpace(s), err
+}
+
+// Text asks with visible input.
+func (t *Terminal) Text(question string) (string, error) {
+	fmt.Fprint(t.Out, question)
+	s, err := t.line()
+	return strings.TrimSpace(s), err
+}
+
+// Confirm asks a (y|N) question; anything but y or yes is no.
+func (t *Terminal) Confirm(question string) (bool, error) {
+	ans, err := t.Text(question + " (y|N) ")
+	if err != nil {
+		return false, err
+	}
+	switch strings.ToLower(ans) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}
+
+// TTYSecret asks on the controlling terminal (/dev/tty), not on stdin, so
+// that it works inside eval "$(…)" and with stdin redirected. It fails
+// plainly where there is no terminal.
+func TTYSecret(question string) (string, error) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return "", errors.New("no terminal to ask on")
+	}
+	defer tty.Close()
+	fmt.Fprint(tty, question)
+	b, err := term.ReadPassword(int(tty.Fd()))
+	fmt.Fprintln(tty)
+	if err != nil {
+		return "", fmt.Errorf("reading from the terminal: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
