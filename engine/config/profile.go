@@ -103,6 +103,18 @@ var stringKeys = map[string]func(*Profile) *string{
 	"transitive_session_tags": nil,
 }
 
+// sourceKeys say where a profile's credentials come from. [default] lends
+// every other key (region, mfa_serial, …) to every profile, as the original
+// aws-vault does, but not these: a credential_process or role_arn in
+// [default] describes the default profile, and copying it into every other
+// profile would silently change whose credentials they use. A profile that
+// wants them names them itself or with include_profile.
+var sourceKeys = map[string]bool{
+	"role_arn": true, "source_profile": true, "external_id": true, "credential_process": true,
+	"web_identity_token_file": true, "web_identity_token_process": true,
+	"sso_session": true, "sso_start_url": true, "sso_account_id": true, "sso_role_name": true,
+}
+
 // Resolve loads profile name with its whole source_profile chain.
 func (r *Resolver) Resolve(name string) (*Profile, error) {
 	return r.resolve(name, name, nil)
@@ -178,6 +190,9 @@ func (r *Resolver) merge(name string) (map[string]string, error) {
 		for _, k := range sec.Keys() {
 			key := strings.ToLower(k.Name())
 			if _, known := stringKeys[key]; !known {
+				continue
+			}
+			if cur == defaultSection && name != defaultSection && sourceKeys[key] {
 				continue
 			}
 			if _, set := merged[key]; !set {

@@ -1,0 +1,284 @@
+package keyring
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	kr "github.com/99designs/keyring"
+)
+
+// backends returns real backends to run a test against: the file backend
+// always, and the kernel keyring where the kernel lets us use it.
+func backends(t *testing.T) map[string]func(t *testing.T) (*Keyring, kr.Keyring) {
+	return map[string]func(t *testing.T) (*Keyring, kr.Keyring){
+		"file": func(t *testing.T) (*Keyring, kr.Keyring) {
+			dir := t.TempDir()
+			k := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "correct horse", nil }})
+			raw, err := kr.Open(kr.Config{AllowedBackends: []kr.BackendType{kr.FileBackend}, ServiceName: ServiceName, FileDir: dir,
+				FilePasswordFunc: func(string) (string, error) { return "correct horse", nil }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return k, raw
+		},
+		"keyctl": func(t *testing.T) (*Keyring, kr.Keyring) {
+			if !contains(Available(), "keyctl") {
+				t.Skip("keyctl is not built for this platform")
+			}
+			// A keyring named per test keeps runs apart and is removed after.
+			k := New(Options{Backend: "keyctl", KeyctlScope: "user"})
+			if _, err := k.Backend(); err != nil {
+				if os.Getenv("REQUIRE_KEYCTL") == "1" {
+					t.Fatalf("keyctl refused: %v", err)
+				}
+				t.Skipf("the kernel refuses the keyctl backend here: %v", err)
+			}
+			raw := k.ring
+			t.Cleanup(func() {
+				keys, _ := raw.Keys()
+				for _, key := range keys {
+					if strings.HasPrefix(key, "t-") || strings.Contains(key, ",") || strings.HasPrefix(key, "oidc:") {
+						_ = raw.Remove(key)
+					}
+				}
+			})
+			return k, raw
+		},
+	}
+}
+
+func TestRoundTripAndCompatibility(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			k, raw := open(t)
+			profile := fmt.Sprintf("t-%d", time.Now().UnixNano())
+
+			// What we write is what v7 writes: same key, label and JSON.
+			if err := k.SetCredentials(profile, LongTerm{AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: "s3cr3t/+="}); err != nil {
+				t.Fatal(err)
+			}
+			item, err := raw.Get(profile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v7 struct {
+				AccessKeyID, SecretAccessKey, SessionToken, Source string
+				CanExpire                                          bool
+				Expires                                            time.Time
+			}
+			if err := json.Unmarshal(item.Data, &v7); err != nil || v7.AccessKeyID != "AKIAEXAMPLE" || v7.SecretAccessKey != "s3cr3t/+=" {
+				t.Fatalf("stored data %s (%v) is not v7's aws.Credentials", item.Data, err)
+			}
+			if name == "file" && item.Label != "aws-vault ("+profile+")" {
+				t.Errorf("label = %q", item.Label)
+			}
+			got, err := k.GetCredentials(profile)
+			if err != nil || got.AccessKeyID != "AKIAEXAMPLE" || got.SecretAccessKey != "s3cr3t/+=" {
+				t.Fatalf("read back %+v, %v", got, err)
+			}
+
+			// What v7 (and v4/v5 with aws-sdk-go's credentials.Value) wrote, we read.
+			old := profile + "-v5"
+			if err := raw.Set(kr.Item{Key: old, Data: []byte(`{"AccessKeyID":"AKIAOLD","SecretAccessKey":"oldsecret","SessionToken":"","ProviderName":""}`)}); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := k.GetCredentials(old); err != nil || got.AccessKeyID != "AKIAOLD" || got.SecretAccessKey != "oldsecret" {
+				t.Errorf("v5 item: %+v, %v", got, err)
+			}
+
+			// Sessions written by v7 are found by slot and listed.
+			exp := time.Now().Add(time.Hour).Truncate(time.Second).UTC()
+			v7key := fmt.Sprintf("sts.GetSessionToken,%s,%s,%d", b64.EncodeToString([]byte(profile)), b64.EncodeToString([]byte("arn:aws:iam::1:mfa/me")), exp.Unix())
+			data := fmt.Sprintf(`{"AccessKeyId":"ASIAV7","Expiration":%q,"SecretAccessKey":"v7secret","SessionToken":"v7token"}`, exp.Format(time.RFC3339))
+			if err := raw.Set(kr.Item{Key: v7key, Data: []byte(data), Label: "aws-vault session for " + profile}); err != nil {
+				t.Fatal(err)
+			}
+			slot := SessionKey{Type: "sts.GetSessionToken", ProfileName: profile, MfaSerial: "arn:aws:iam::1:mfa/me"}
+			sess, key, err := k.GetSession(slot)
+			if err != nil || sess.AccessKeyID != "ASIAV7" || sess.SessionToken != "v7token" || !sess.Expiration.Equal(exp) || !key.Expiration.Equal(exp) {
+				t.Fatalf("v7 session: %+v %+v %v", sess, key, err)
+			}
+
+			// Replacing the slot writes the v7 key format and drops the old item.
+			exp2 := exp.Add(time.Hour)
+			if err := k.SetSession(slot, Session{AccessKeyID: "ASIANEW", SecretAccessKey: "n", SessionToken: "t", Expiration: exp2}); err != nil {
+				t.Fatal(err)
+			}
+			keys, _ := raw.Keys()
+			newKey := fmt.Sprintf("sts.GetSessionToken,%s,%s,%d", b64.EncodeToString([]byte(profile)), b64.EncodeToString([]byte("arn:aws:iam::1:mfa/me")), exp2.Unix())
+			if !contains(keys, newKey) || contains(keys, v7key) {
+				t.Errorf("keys after replace: %v", keys)
+			}
+			item, _ = raw.Get(newKey)
+			var stsCreds struct {
+				AccessKeyId, SecretAccessKey, SessionToken string
+				Expiration                                 time.Time
+			}
+			if err := json.Unmarshal(item.Data, &stsCreds); err != nil || stsCreds.AccessKeyId != "ASIANEW" || !stsCreds.Expiration.Equal(exp2) {
+				t.Errorf("session data %s is not STS Credentials JSON", item.Data)
+			}
+
+			// Long-term names never include sessions or OIDC tokens.
+			if err := raw.Set(kr.Item{Key: "oidc:https://x.awsapps.com/start", Data: []byte("{}")}); err != nil {
+				t.Fatal(err)
+			}
+			names, err := k.CredentialNames()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range names {
+				if strings.Contains(n, ",") || strings.HasPrefix(n, "oidc:") {
+					t.Errorf("credential names include %q", n)
+				}
+			}
+			if !contains(names, profile) || !contains(names, old) {
+				t.Errorf("names %v lack %q/%q", names, profile, old)
+			}
+
+			// clear PROFILE removes only that profile's sessions.
+			other := SessionKey{Type: "sts.GetSessionToken", ProfileName: profile + "-other"}
+			if err := k.SetSession(other, Session{AccessKeyID: "A", SecretAccessKey: "B", Expiration: exp2}); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := k.RemoveSessions(profile); err != nil || n != 1 {
+				t.Errorf("RemoveSessions = %d, %v", n, err)
+			}
+			if _, _, err := k.GetSession(other); err != nil {
+				t.Errorf("other profile's session went too: %v", err)
+			}
+			if has, _ := k.HasCredentials(profile); !has {
+				t.Error("clear removed long-term credentials")
+			}
+			_ = k.Remove(other.String())
+			if err := k.Remove(profile); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := k.GetCredentials(profile); !errors.Is(err, ErrNotFound) {
+				t.Errorf("after remove: %v", err)
+			}
+			_ = k.Remove(old)
+			_ = raw.Remove("oidc:https://x.awsapps.com/start")
+		})
+	}
+}
+
+func TestCorruptItemNamesIt(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			k, raw := open(t)
+			key := fmt.Sprintf("t-corrupt-%d", time.Now().UnixNano())
+			if err := raw.Set(kr.Item{Key: key, Data: []byte("not json")}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := k.GetCredentials(key)
+			var ce *CorruptItemError
+			if !errors.As(err, &ce) || !strings.Contains(err.Error(), key) || !strings.Contains(err.Error(), name) {
+				t.Errorf("err = %v", err)
+			}
+			_ = raw.Remove(key)
+		})
+	}
+}
+
+func TestFileWrongPassphraseTouchesNothing(t *testing.T) {
+	dir := t.TempDir()
+	good := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "right", nil }})
+	if err := good.SetCredentials("work", LongTerm{AccessKeyID: "AKIA1", SecretAccessKey: "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "work"))
+
+	bad := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "wrong", nil }})
+	_, err := bad.GetCredentials("work")
+	var wp *WrongPassphraseError
+	if !errors.As(err, &wp) || !strings.Contains(err.Error(), `"work"`) {
+		t.Fatalf("get with wrong passphrase: %v", err)
+	}
+	err = bad.SetCredentials("home", LongTerm{AccessKeyID: "AKIA2", SecretAccessKey: "S2"})
+	if !errors.As(err, &wp) {
+		t.Fatalf("set with wrong passphrase: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "home")); !os.IsNotExist(err) {
+		t.Error("an item was written under the wrong passphrase")
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "work"))
+	if string(before) != string(after) {
+		t.Error("existing item changed")
+	}
+
+	none := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "", errors.New("no terminal to ask on") }})
+	if _, err := none.GetCredentials("work"); err == nil || !strings.Contains(err.Error(), "no terminal") || !strings.Contains(err.Error(), `"file"`) {
+		t.Errorf("missing passphrase: %v", err)
+	}
+	// The file backend stores nothing in plain text.
+	data, _ := os.ReadFile(filepath.Join(dir, "work"))
+	if strings.Contains(string(data), "wJalrXUtnFEMI") || strings.Contains(string(data), "AKIA1") {
+		t.Error("file item holds the secret in the clear")
+	}
+}
+
+// slowRing is a real keyring.Keyring that blocks, to show the timeout.
+type slowRing struct{ kr.Keyring }
+
+func (slowRing) Keys() ([]string, error) { time.Sleep(time.Second); return nil, nil }
+
+func TestTimeoutNamesBackend(t *testing.T) {
+	k := Wrap(slowRing{kr.NewArrayKeyring(nil)}, "secret-service")
+	k.opts.Timeout = 20 * time.Millisecond
+	_, err := k.Keys()
+	if err == nil || !strings.Contains(err.Error(), `"secret-service"`) || !strings.Contains(err.Error(), "timed out") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestAutoOrderNeverPicksKeyctl(t *testing.T) {
+	for _, b := range AutoOrder() {
+		if b == "keyctl" {
+			t.Fatal("keyctl in the automatic order")
+		}
+	}
+	// With no pass store and no D-Bus, the automatic choice is the file backend.
+	home := t.TempDir()
+	env := map[string]string{"HOME": home}
+	k := New(Options{FileDir: filepath.Join(home, "keys"), Getenv: func(s string) string { return env[s] }, Passphrase: func(string) (string, error) { return "p", nil }})
+	b, err := k.Backend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && b != "file" {
+		t.Errorf("picked %q", b)
+	}
+}
+
+func TestUnknownBackend(t *testing.T) {
+	_, err := New(Options{Backend: "nope"}).Keys()
+	if err == nil || !strings.Contains(err.Error(), "file") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestSessionKeyFormat(t *testing.T) {
+	k := SessionKey{Type: "sts.GetSessionToken", ProfileName: "a,b/c", MfaSerial: "arn:aws:iam::1:mfa/x", Expiration: time.Unix(1700000000, 0)}
+	s := k.String()
+	if s != "sts.GetSessionToken,YSxiL2M,YXJuOmF3czppYW06OjE6bWZhL3g,1700000000" {
+		t.Errorf("key = %s", s)
+	}
+	back, ok := ParseSessionKey(s)
+	if !ok || back != k {
+		t.Errorf("parse = %+v %v", back, ok)
+	}
+	for _, old := range []string{"session,YQ,,1525456570", "session:a:b:1525456570", "work session (1525456570)"} {
+		if IsCredentialsKey(old) {
+			t.Errorf("%q counted as credentials", old)
+		}
+	}
+	if !IsCredentialsKey("my.profile_name") {
+		t.Error("plain name not credentials")
+	}
+}
