@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Start-up and `list --profiles` figures for the README (issue: foundation).
+#   bench/startup.sh            # needs hyperfine (apt-get install hyperfine)
+# Prints hyperfine's summary for:
+#   1. a hello-world Go binary vs `aws-vault --version` (target: within 2x);
+#   2. `aws-vault list --profiles` on a config of 1,000 profiles (target: < 30 ms).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+go build -o "$work/aws-vault" .
+mkdir -p "$work/hello"
+cat > "$work/hello/main.go" <<'GO'
+package main
+
+import "fmt"
+
+func main() { fmt.Println("hello") }
+GO
+(cd "$work/hello" && go mod init hello >/dev/null 2>&1 && go build -o "$work/hello-bin" .)
+
+{
+  echo '[default]'
+  echo 'region = us-east-1'
+  for i in $(seq 1 1000); do
+    printf '[profile team%d.app_%d]\nsource_profile = root\nrole_arn = arn:aws:iam::%012d:role/Dev\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n\n' "$i" "$i" "$i"
+  done
+} > "$work/config"
+
+export HOME="$work" AWS_CONFIG_FILE="$work/config" AWS_VAULT_BACKEND=file
+hyperfine -N --warmup 20 --runs 300 "$work/hello-bin" "$work/aws-vault --version"
+hyperfine -N --warmup 10 --runs 200 "$work/aws-vault list --profiles"
