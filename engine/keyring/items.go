@@ -48,7 +48,7 @@ type Session struct {
 }
 
 type sessionJSON struct {
-	AccessKeyId     *string    //nolint:revive // STS's field name
+	AccessKeyId     *string //nolint:revive // STS's field name
 	Expiration      *time.Time
 	SecretAccessKey *string
 	SessionToken    *string
