@@ -25,6 +25,8 @@ type CLI struct {
 	List   ListCmd   `cmd:"" aliases:"ls" help:"List profiles, along with their credentials and sessions."`
 	Remove RemoveCmd `cmd:"" aliases:"rm" help:"Remove credentials from the secure keystore."`
 	Clear  ClearCmd  `cmd:"" help:"Clear temporary credentials from the secure keystore."`
+	Exec   ExecCmd   `cmd:"" help:"Execute a command with AWS credentials."`
+	Export ExportCmd `cmd:"" help:"Export AWS credentials."`
 }
 
 // Globals are the flags every command takes, with the original's names,

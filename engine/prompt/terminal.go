@@ -78,6 +78,22 @@ func (t *Terminal) Confirm(question string) (bool, error) {
 	return false, nil
 }
 
+// TTYSecretVisible asks on the controlling terminal with echo on (an MFA
+// code is short-lived and people like to see what they typed).
+func TTYSecretVisible(question string) (string, error) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return "", errors.New("no terminal to ask on")
+	}
+	defer tty.Close()
+	fmt.Fprint(tty, question)
+	s, err := bufio.NewReader(tty).ReadString('\n')
+	if err != nil && s == "" {
+		return "", fmt.Errorf("reading from the terminal: %w", err)
+	}
+	return strings.TrimSpace(s), nil
+}
+
 // TTYSecret asks on the controlling terminal (/dev/tty), not on stdin, so
 // that it works inside eval "$(…)" and with stdin redirected. It fails
 // plainly where there is no terminal.

@@ -1,0 +1,162 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aws-vault/aws-vault/engine"
+	"github.com/aws-vault/aws-vault/engine/providers"
+)
+
+// ExecCmd runs a command (or a subshell) with credentials in its environment.
+type ExecCmd struct {
+	SessionFlags `embed:""`
+
+	JSON    bool     `name:"json" short:"j" help:"Output credentials in JSON that can be used by credential_process."`
+	Profile string   `arg:"" help:"Name of the profile." predictor:"profile"`
+	Command []string `arg:"" optional:"" passthrough:"" help:"Command to execute, defaults to $SHELL."`
+}
+
+// Validate rejects flag combinations that cannot work.
+func (c *ExecCmd) Validate() error {
+	cmd := c.command()
+	if c.JSON && len(cmd) > 0 {
+		return errors.New("--json prints credentials and runs no command; drop one of them")
+	}
+	return nil
+}
+
+// command is the command to run, without the "--" separator.
+func (c *ExecCmd) command() []string {
+	if len(c.Command) > 0 && c.Command[0] == "--" {
+		return c.Command[1:]
+	}
+	return c.Command
+}
+
+// Run gets credentials and runs the command.
+func (c *ExecCmd) Run(a *App) error {
+	if err := a.refuseNesting(); err != nil {
+		return err
+	}
+	eng, err := a.Engine(c.SessionFlags)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	env, res, err := eng.Env(ctx, c.Profile)
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		return writeProcessJSON(a, res)
+	}
+	argv := c.command()
+	if len(argv) == 0 {
+		shell := a.Getenv("SHELL")
+		if shell == "" {
+			shell = "/bin/sh"
+		}
+		fmt.Fprintf(a.Stderr, "Starting subshell %s, use `exit` to exit the subshell\n", shell)
+		argv = []string{shell}
+	}
+	return runChild(a, argv, env)
+}
+
+func writeProcessJSON(a *App, res *engine.Result) error {
+	doc := providers.ProcessOutput{
+		Version:         1,
+		AccessKeyID:     res.Credentials.AccessKeyID,
+		SecretAccessKey: res.Credentials.SecretAccessKey,
+		SessionToken:    res.Credentials.SessionToken,
+	}
+	if res.Credentials.CanExpire {
+		doc.Expiration = res.Credentials.Expires.UTC().Format(time.RFC3339)
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.Stdout, "%s\n", out)
+	return err
+}
+
+// childEnviron is the parent's environment with env applied.
+func childEnviron(a *App, env *engine.Env) []string {
+	drop := map[string]bool{}
+	for _, k := range env.Unset {
+		drop[k] = true
+	}
+	for k := range env.Set {
+		drop[k] = true
+	}
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if !drop[k] {
+			out = append(out, kv)
+		}
+	}
+	keys := make([]string, 0, len(env.Set))
+	for k := range env.Set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out = append(out, k+"="+env.Set[k])
+	}
+	return out
+}
+
+// runChild runs argv with env, forwards SIGINT and SIGTERM (and the other
+// catchable job-control signals) to it, and exits with its status.
+func runChild(a *App, argv []string, env *engine.Env) error {
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return &ExitError{Code: 127, Err: fmt.Errorf("%s: command not found", argv[0])}
+	}
+	cmd := exec.Command(path, argv[1:]...)
+	cmd.Args[0] = argv[0]
+	cmd.Env = childEnviron(a, env)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.Stdin, a.Stdout, a.Stderr
+
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return &ExitError{Code: 126, Err: fmt.Errorf("starting %s: %w", argv[0], err)}
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				_ = cmd.Process.Signal(s)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err = cmd.Wait()
+	close(done)
+	if err == nil {
+		return nil
+	}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return &ExitError{Code: 128 + int(ws.Signal())}
+		}
+		return &ExitError{Code: exitErr.ExitCode()}
+	}
+	return err
+}

@@ -1,0 +1,57 @@
+package commands
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws-vault/aws-vault/engine"
+	"github.com/aws-vault/aws-vault/engine/config"
+)
+
+// SessionFlags are the flags of every command that asks the engine for a
+// session: exec, export and env.
+type SessionFlags struct {
+	Duration  time.Duration `short:"d" env:"AWS_VAULT_DURATION" help:"Duration of the temporary or assume-role session. Defaults to 1h." placeholder:"DURATION"`
+	NoSession bool          `short:"n" help:"Skip creating STS session with GetSessionToken."`
+	Region    string        `help:"The AWS region." placeholder:"REGION"`
+	MfaToken  string        `short:"t" help:"The MFA token to use." placeholder:"CODE"`
+}
+
+// Engine builds the session engine for the given flags.
+func (a *App) Engine(f SessionFlags) (*engine.Engine, error) {
+	if f.Duration < 0 {
+		return nil, errors.New("--duration must be positive")
+	}
+	if f.Duration > 0 && f.Duration < 15*time.Minute {
+		return nil, fmt.Errorf("--duration %s is shorter than the 15 minutes AWS allows", f.Duration)
+	}
+	cfg, err := a.Config()
+	if err != nil {
+		return nil, err
+	}
+	ttls, err := config.LoadTTLs(a.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(engine.Options{
+		Ring:         a.Keyring(),
+		Config:       cfg,
+		Getenv:       a.Getenv,
+		TTLs:         ttls,
+		PromptDriver: a.Globals.Prompt,
+		MfaToken:     f.MfaToken,
+		Duration:     f.Duration,
+		NoSession:    f.NoSession,
+		Region:       f.Region,
+		Stderr:       a.Stderr,
+	})
+}
+
+// refuseNesting stops a second aws-vault environment inside the first.
+func (a *App) refuseNesting() error {
+	if p := a.Getenv("AWS_VAULT"); p != "" {
+		return fmt.Errorf("already in an aws-vault environment for profile %q; leave it first (exit the subshell, or run: unset AWS_VAULT)", p)
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+// Package cache decides when a cached session may be used and serialises
+// refreshes across processes, so that concurrent aws-vault runs cause one
+// STS call and one MFA prompt instead of one each.
+package cache
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/aws-vault/aws-vault/engine/keyring"
+)
+
+// LockDir is where the per-session lock files live: $XDG_RUNTIME_DIR/aws-vault
+// when set (a private tmpfs on most Linux desktops), else a per-user
+// directory in the system temp dir. Lock files hold nothing secret.
+func LockDir(getenv func(string) string) string {
+	if d := getenv("XDG_RUNTIME_DIR"); d != "" {
+		return filepath.Join(d, "aws-vault")
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("aws-vault-%d", os.Getuid()))
+}
+
+// Lock takes an exclusive, cross-process lock named name and returns its
+// release. The lock is released by the kernel if the process dies.
+func Lock(ctx context.Context, dir, name string) (func(), error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("session lock: %w", err)
+	}
+	sum := sha256.Sum256([]byte(name))
+	path := filepath.Join(dir, hex.EncodeToString(sum[:12])+".lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("session lock: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- lockFile(f) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("session lock %s: %w", path, err)
+		}
+	case <-ctx.Done():
+		// The goroutine still holds f; closing it releases any lock it gets.
+		go func() { <-done; f.Close() }()
+		return nil, fmt.Errorf("waiting for another aws-vault to refresh the session: %w", ctx.Err())
+	}
+	return func() { _ = unlockFile(f); f.Close() }, nil
+}
+
+// Provider is an aws.CredentialsProvider that keeps its results in the
+// keyring under Key and asks Fetch only when the cached session is missing
+// or has less than MinTTL left.
+type Provider struct {
+	Ring    *keyring.Keyring
+	Key     keyring.SessionKey
+	MinTTL  time.Duration
+	LockDir string
+	Now     func() time.Time
+	Fetch   func(ctx context.Context) (keyring.Session, error)
+	// Describe names the session in debug output.
+	Describe string
+}
+
+// Usable reports whether a session can still be handed out at now.
+func Usable(s keyring.Session, now time.Time, minTTL time.Duration) bool {
+	return s.Expiration.Sub(now) > minTTL
+}
+
+// Retrieve implements aws.CredentialsProvider.
+func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	now := p.Now()
+	// The lock covers the read too: a session being replaced is never read
+	// half-written, and waiters find the fresh session when they get the lock.
+	unlock, err := Lock(ctx, p.LockDir, p.Key.Type+"\x00"+p.Key.ProfileName+"\x00"+p.Key.MfaSerial)
+	if err != nil {
+		return aws.Credentials{}, err
+	}
+	defer unlock()
+
+	sess, _, err := p.Ring.GetSession(p.Key)
+	switch {
+	case err == nil && Usable(sess, now, p.MinTTL):
+		log.Printf("%s: using cached session (expires %s)", p.Describe, sess.Expiration.UTC().Format(time.RFC3339))
+		return toCreds(sess, "cache"), nil
+	case err == nil:
+		log.Printf("%s: cached session expires %s, within %s: renewing", p.Describe, sess.Expiration.UTC().Format(time.RFC3339), p.MinTTL)
+	case errors.Is(err, keyring.ErrNotFound):
+		log.Printf("%s: no cached session", p.Describe)
+	default:
+		return aws.Credentials{}, err
+	}
+	sess, err = p.Fetch(ctx)
+	if err != nil {
+		return aws.Credentials{}, err
+	}
+	if err := p.Ring.SetSession(p.Key, sess); err != nil {
+		return aws.Credentials{}, fmt.Errorf("caching the session of %s: %w", p.Describe, err)
+	}
+	_ = p.Ring.RemoveExpiredSessions(now)
+	return toCreds(sess, "sts"), nil
+}
+
+func toCreds(s keyring.Session, source string) aws.Credentials {
+	return aws.Credentials{
+		AccessKeyID:     s.AccessKeyID,
+		SecretAccessKey: s.SecretAccessKey,
+		SessionToken:    s.SessionToken,
+		Source:          source,
+		CanExpire:       true,
+		Expires:         s.Expiration,
+	}
+}

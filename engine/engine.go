@@ -1,0 +1,354 @@
+// Package engine is the one session engine: every command that needs AWS
+// credentials asks it, and only it talks to the config, the keyring and STS.
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/aws-vault/aws-vault/engine/cache"
+	"github.com/aws-vault/aws-vault/engine/config"
+	"github.com/aws-vault/aws-vault/engine/keyring"
+	"github.com/aws-vault/aws-vault/engine/prompt"
+	"github.com/aws-vault/aws-vault/engine/providers"
+)
+
+// RoleChainingMax is AWS's limit on a role assumed with role credentials.
+const RoleChainingMax = time.Hour
+
+// Options configure one engine; the zero value of each field is its default.
+type Options struct {
+	Ring   *keyring.Keyring
+	Config *config.File
+	Getenv func(string) string
+	TTLs   config.TTLs
+
+	PromptDriver string // --prompt
+	// Prompt, when set, replaces the named driver (for programs embedding
+	// the engine, and tests that count prompts).
+	Prompt    prompt.Driver
+	MfaToken  string // --mfa-token
+	Duration  time.Duration
+	NoSession bool
+	Region    string // --region
+
+	Now        func() time.Time
+	Stderr     io.Writer // notes for people (never secrets)
+	LockDir    string
+	HTTPClient *http.Client
+}
+
+// Engine hands out credentials for profiles.
+type Engine struct{ o Options }
+
+// New checks the options and returns an engine.
+func New(o Options) (*Engine, error) {
+	if o.Getenv == nil {
+		return nil, errors.New("engine: no environment")
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Stderr == nil {
+		o.Stderr = io.Discard
+	}
+	if o.LockDir == "" {
+		o.LockDir = cache.LockDir(o.Getenv)
+	}
+	if o.TTLs == (config.TTLs{}) {
+		o.TTLs = config.DefaultTTLs
+	}
+	if o.PromptDriver == "" {
+		o.PromptDriver = "terminal"
+	}
+	if o.Duration < 0 {
+		return nil, errors.New("--duration must be positive")
+	}
+	return &Engine{o: o}, nil
+}
+
+// Result is what a profile resolved to.
+type Result struct {
+	Profile     *config.Profile
+	Credentials aws.Credentials
+	Region      string
+}
+
+// Resolve loads a profile, with its source chain, from the config.
+func (e *Engine) Resolve(name string) (*config.Profile, error) {
+	return (&config.Resolver{File: e.o.Config, Env: e.o.Getenv}).Resolve(name)
+}
+
+// Credentials returns temporary credentials for profile name (or the
+// long-term key itself with NoSession on a plain user).
+func (e *Engine) Credentials(ctx context.Context, name string) (*Result, error) {
+	p, err := e.Resolve(name)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{e: e, target: p}
+	prov, _, err := b.provider(p, nil)
+	if err != nil {
+		return nil, err
+	}
+	creds, err := prov.Retrieve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	region := e.o.Region
+	if region == "" {
+		region = p.Region
+	}
+	return &Result{Profile: p, Credentials: creds, Region: region}, nil
+}
+
+// builder assembles the provider chain for one request, remembering which
+// MFA device a GetSessionToken (or MFA'd AssumeRole) below has already used,
+// so that roles above it do not ask again.
+type builder struct {
+	e          *Engine
+	target     *config.Profile
+	chainedMFA string
+}
+
+// provider returns the provider for p; chainedFrom is the profile that uses
+// p as its source_profile (nil for the profile asked for). isRole says the
+// credentials are a role session, so assuming a role with them is chaining.
+func (b *builder) provider(p, chainedFrom *config.Profile) (prov aws.CredentialsProvider, isRole bool, err error) {
+	e := b.e
+	if p.HasSSO() {
+		return nil, false, fmt.Errorf("profile %q in %s: IAM Identity Center (sso_*) profiles are not supported yet", p.Name, p.File)
+	}
+	if p.HasWebIdentity() {
+		if !p.HasRole() {
+			return nil, false, fmt.Errorf("profile %q in %s: web_identity_token_* needs role_arn", p.Name, p.File)
+		}
+		wi := &providers.WebIdentity{
+			Client: e.stsClient(p, aws.AnonymousCredentials{}), Profile: p.Name, RoleARN: p.RoleARN,
+			SessionName: b.sessionName(p), TokenFile: p.WebIdentityTokenFile, TokenProcess: p.WebIdentityTokenProcess,
+			Duration: b.roleDuration(p, false),
+		}
+		return e.cached(keyring.SessionKey{Type: "sts.AssumeRoleWithWebIdentity", ProfileName: p.Name}, "profile "+p.Name+" web identity", wi.Fetch), true, nil
+	}
+
+	var source aws.CredentialsProvider
+	sourceIsRole, sourceIsKey := false, false
+	switch {
+	case p.SourceProfile != nil:
+		log.Printf("profile %s: sourcing credentials from profile %s", p.Name, p.SourceProfile.Name)
+		source, sourceIsRole, err = b.provider(p.SourceProfile, p)
+		if err != nil {
+			return nil, false, err
+		}
+	case p.CredentialProcess != "":
+		source = &providers.Process{Profile: p.Name, Command: p.CredentialProcess}
+	default:
+		has, err := e.o.Ring.HasCredentials(p.Name)
+		if err != nil {
+			return nil, false, err
+		}
+		if !has {
+			return nil, false, b.missingCredentials(p)
+		}
+		source, sourceIsKey = &providers.LongTerm{Ring: e.o.Ring, Profile: p.Name}, true
+	}
+
+	if p.HasRole() {
+		d := b.roleDuration(p, p == b.target)
+		if sourceIsRole && d > RoleChainingMax {
+			fmt.Fprintf(e.o.Stderr, "aws-vault: profile %s: role chaining is limited to %s by AWS; its role session lasts %s\n", p.Name, RoleChainingMax, RoleChainingMax)
+			d = RoleChainingMax
+		}
+		ar := &providers.AssumeRole{
+			Client: e.stsClient(p, source), Profile: p.Name, RoleARN: p.RoleARN, SessionName: b.sessionName(p),
+			ExternalID: p.ExternalID, SourceIdentity: p.SourceIdentity, Tags: p.SessionTags,
+			TransitiveKeys: p.TransitiveSessionTags, Duration: d,
+		}
+		if p.MfaSerial != "" && p.MfaSerial != b.chainedMFA {
+			ar.MFA = e.mfa(p)
+			// MFA context carries into sessions assumed from this one.
+			b.chainedMFA = p.MfaSerial
+		}
+		key := keyring.SessionKey{Type: "sts.AssumeRole", ProfileName: p.Name, MfaSerial: roleDigest(ar, p, b.target)}
+		return e.cached(key, "profile "+p.Name+" role", ar.Fetch), true, nil
+	}
+
+	if ok, why := b.canUseSessionToken(p, chainedFrom, sourceIsKey); !ok {
+		log.Printf("profile %s: not using GetSessionToken: %s", p.Name, why)
+		return source, sourceIsRole, nil
+	}
+	st := &providers.SessionToken{Client: e.stsClient(p, source), Profile: p.Name, Duration: b.sessionDuration(chainedFrom != nil)}
+	if p.MfaSerial != "" {
+		st.MFA = e.mfa(p)
+		b.chainedMFA = p.MfaSerial
+	}
+	return e.cached(keyring.SessionKey{Type: "sts.GetSessionToken", ProfileName: p.Name, MfaSerial: p.MfaSerial}, "profile "+p.Name+" session", st.Fetch), false, nil
+}
+
+// canUseSessionToken follows the original's rules for when GetSessionToken
+// goes between the long-term key and the role above it.
+func (b *builder) canUseSessionToken(p, chainedFrom *config.Profile, sourceIsKey bool) (bool, string) {
+	switch {
+	case b.e.o.NoSession:
+		return false, "--no-session"
+	case !sourceIsKey:
+		return false, "its credentials are not a long-term key"
+	case chainedFrom == nil:
+		return true, ""
+	case chainedFrom.MfaSerial == "":
+		return false, fmt.Sprintf("profile %s has no mfa_serial", chainedFrom.Name)
+	case p.MfaSerial != chainedFrom.MfaSerial:
+		return false, fmt.Sprintf("its mfa_serial differs from that of profile %s", chainedFrom.Name)
+	case b.roleDuration(chainedFrom, chainedFrom == b.target) > RoleChainingMax:
+		return false, fmt.Sprintf("profile %s wants a role session over %s, which AWS refuses from a session token", chainedFrom.Name, RoleChainingMax)
+	}
+	return true, ""
+}
+
+func (b *builder) roleDuration(p *config.Profile, target bool) time.Duration {
+	o := b.e.o
+	switch {
+	case target && o.Duration > 0:
+		return o.Duration
+	case o.TTLs.AssumeRoleSet:
+		return o.TTLs.AssumeRole
+	case p.AssumeRoleDuration > 0:
+		return p.AssumeRoleDuration
+	}
+	return o.TTLs.AssumeRole
+}
+
+func (b *builder) sessionDuration(chained bool) time.Duration {
+	o := b.e.o
+	if !chained {
+		if o.Duration > 0 {
+			return o.Duration
+		}
+		return o.TTLs.SessionToken
+	}
+	// A session that feeds roles may outlive them: a long --duration on a
+	// chain lengthens the session while each role stays within 1h.
+	return max(o.TTLs.ChainedSessionToken, o.Duration)
+}
+
+func (b *builder) sessionName(p *config.Profile) string {
+	if p.RoleSessionName != "" {
+		return p.RoleSessionName
+	}
+	return fmt.Sprintf("aws-vault-%d", b.e.o.Now().UnixMilli())
+}
+
+func (b *builder) missingCredentials(p *config.Profile) error {
+	backend, _ := b.e.o.Ring.Backend()
+	if p == b.target {
+		return fmt.Errorf("profile %q has no credentials in the %s keyring; add them with: aws-vault add %s", p.Name, backend, p.Name)
+	}
+	return fmt.Errorf("profile %q takes its credentials from profile %q, which has none in the %s keyring; add them with: aws-vault add %s", b.target.Name, p.Name, backend, p.Name)
+}
+
+func (e *Engine) mfa(p *config.Profile) *providers.MFA {
+	m := &providers.MFA{Serial: p.MfaSerial, Token: e.o.MfaToken, Process: p.MfaProcess, Notice: e.o.Stderr}
+	if e.o.Prompt != nil {
+		m.Driver = e.o.Prompt
+	} else if d, err := prompt.Get(e.o.PromptDriver); err == nil {
+		m.Driver, m.Interactive = d, prompt.Interactive(e.o.PromptDriver)
+	}
+	return m
+}
+
+func (e *Engine) cached(key keyring.SessionKey, describe string, fetch func(context.Context) (keyring.Session, error)) aws.CredentialsProvider {
+	return &cache.Provider{Ring: e.o.Ring, Key: key, MinTTL: e.o.TTLs.MinTTL, LockDir: e.o.LockDir, Now: e.o.Now, Fetch: fetch, Describe: describe}
+}
+
+// roleDigest identifies a cached role session by everything that shapes it:
+// the role and its parameters, the MFA device, and where the credentials
+// that assume it come from. It fills the key's serial field so that the key
+// keeps the original's format and the original never mistakes it for one of
+// its own sts.AssumeRole items (which carry a plain serial).
+func roleDigest(ar *providers.AssumeRole, p, target *config.Profile) string {
+	var parts []string
+	parts = append(parts, "v1", ar.RoleARN, p.RoleSessionName, ar.ExternalID, ar.SourceIdentity, ar.Duration.String(), p.MfaSerial)
+	for _, k := range sortedKeys(ar.Tags) {
+		parts = append(parts, "tag:"+k+"="+ar.Tags[k])
+	}
+	parts = append(parts, "transitive:"+strings.Join(ar.TransitiveKeys, ","))
+	for c := p.SourceProfile; c != nil; c = c.SourceProfile {
+		parts = append(parts, "source:"+c.Name+":"+c.RoleARN+":"+c.MfaSerial)
+	}
+	if p.CredentialProcess != "" {
+		parts = append(parts, "process:"+p.CredentialProcess)
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return "sha256:" + hex.EncodeToString(sum[:16])
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// stsClient builds an STS client for p, signed by creds, using the SDK's
+// endpoint settings (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, endpoint_url)
+// and sts_regional_endpoints.
+func (e *Engine) stsClient(p *config.Profile, creds aws.CredentialsProvider) *sts.Client {
+	region := e.o.Region
+	if region == "" {
+		region = p.Region
+	}
+	if region == "" {
+		region = "us-east-1"
+	}
+	o := sts.Options{Region: region, Credentials: creds}
+	if e.o.HTTPClient != nil {
+		o.HTTPClient = e.o.HTTPClient
+	}
+	if ep := e.endpoint("STS", p); ep != "" {
+		o.BaseEndpoint = aws.String(ep)
+	} else if p.STSRegionalEndpoints == "legacy" && legacyGlobalRegions[region] {
+		o.BaseEndpoint = aws.String("https://sts.amazonaws.com")
+		o.Region = "us-east-1"
+	}
+	return sts.New(o)
+}
+
+// endpoint resolves a service endpoint the way the SDKs' shared
+// configuration does: AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL,
+// then the profile's endpoint_url; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
+// turns them all off.
+func (e *Engine) endpoint(service string, p *config.Profile) string {
+	get := e.o.Getenv
+	if strings.EqualFold(get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
+		return ""
+	}
+	if v := get("AWS_ENDPOINT_URL_" + service); v != "" {
+		return v
+	}
+	if v := get("AWS_ENDPOINT_URL"); v != "" {
+		return v
+	}
+	return p.EndpointURL
+}
+
+// Regions that STS served from the global endpoint under "legacy".
+var legacyGlobalRegions = map[string]bool{
+	"ap-northeast-1": true, "ap-south-1": true, "ap-southeast-1": true, "ap-southeast-2": true,
+	"aws-global": true, "ca-central-1": true, "eu-central-1": true, "eu-north-1": true,
+	"eu-west-1": true, "eu-west-2": true, "eu-west-3": true, "sa-east-1": true,
+	"us-east-1": true, "us-east-2": true, "us-west-1": true, "us-west-2": true,
+}

@@ -1,0 +1,66 @@
+package engine
+
+import (
+	"context"
+	"sort"
+	"time"
+)
+
+// Shadowing are the variables that would override or confuse the
+// credentials aws-vault sets, so they are removed.
+var Shadowing = []string{"AWS_DEFAULT_PROFILE", "AWS_PROFILE", "AWS_SDK_LOAD_CONFIG", "AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}
+
+// Env is a change to the environment: variables to set, and to unset.
+type Env struct {
+	Set   map[string]string
+	Unset []string // sorted
+}
+
+// Keys returns the names to set, sorted.
+func (e *Env) Keys() []string {
+	keys := make([]string, 0, len(e.Set))
+	for k := range e.Set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Env returns what exec (and env) put into a process's environment for
+// profile name.
+func (e *Engine) Env(ctx context.Context, name string) (*Env, *Result, error) {
+	r, err := e.Credentials(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return EnvFor(r), r, nil
+}
+
+// EnvFor renders a result as environment variables.
+func EnvFor(r *Result) *Env {
+	env := &Env{Set: map[string]string{
+		"AWS_VAULT":             r.Profile.Name,
+		"AWS_ACCESS_KEY_ID":     r.Credentials.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY": r.Credentials.SecretAccessKey,
+	}}
+	unset := append([]string(nil), Shadowing...)
+	if r.Region != "" {
+		env.Set["AWS_REGION"] = r.Region
+		env.Set["AWS_DEFAULT_REGION"] = r.Region
+	} else {
+		unset = append(unset, "AWS_REGION", "AWS_DEFAULT_REGION")
+	}
+	if r.Credentials.SessionToken != "" {
+		env.Set["AWS_SESSION_TOKEN"] = r.Credentials.SessionToken
+	} else {
+		unset = append(unset, "AWS_SESSION_TOKEN")
+	}
+	if r.Credentials.CanExpire {
+		env.Set["AWS_CREDENTIAL_EXPIRATION"] = r.Credentials.Expires.UTC().Format(time.RFC3339)
+	} else {
+		unset = append(unset, "AWS_CREDENTIAL_EXPIRATION")
+	}
+	sort.Strings(unset)
+	env.Unset = unset
+	return env
+}

@@ -1,0 +1,146 @@
+package prompt
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"sort"
+	"strings"
+)
+
+// Driver asks for the current MFA code of the device mfaSerial.
+type Driver func(ctx context.Context, mfaSerial string) (string, error)
+
+// drivers is the registry of --prompt values, as in the original aws-vault.
+var drivers = map[string]Driver{
+	"terminal":  terminalDriver,
+	"ykman":     ykmanDriver,
+	"zenity":    zenityDriver,
+	"kdialog":   kdialogDriver,
+	"osascript": osascriptDriver,
+}
+
+// Drivers lists the driver names, sorted.
+func Drivers() []string {
+	names := make([]string, 0, len(drivers))
+	for n := range drivers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Get returns the named driver.
+func Get(name string) (Driver, error) {
+	d, ok := drivers[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown prompt driver %q; choose one of %s", name, strings.Join(Drivers(), ", "))
+	}
+	return d, nil
+}
+
+// Interactive reports whether a driver asks a person (so a wrong code can be
+// asked for again) rather than a device or a program.
+func Interactive(name string) bool { return name != "ykman" }
+
+func question(serial string) string { return fmt.Sprintf("Enter MFA code for %s: ", serial) }
+
+// terminalDriver reads from the controlling terminal, never stdin, so that
+// `exec -- cmd < file` and eval "$(aws-vault env …)" both work.
+func terminalDriver(_ context.Context, serial string) (string, error) {
+	code, err := TTYSecretVisible(question(serial))
+	if err != nil {
+		return "", fmt.Errorf("asking for the MFA code on the terminal: %w (use --mfa-token, mfa_process or another --prompt)", err)
+	}
+	return code, nil
+}
+
+func run(ctx context.Context, name string, args ...string) (string, error) {
+	if _, err := exec.LookPath(name); err != nil {
+		return "", fmt.Errorf("the %s prompt driver needs %q on PATH", name, name)
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg != "" {
+			return "", fmt.Errorf("%s: %w: %s", name, err, msg)
+		}
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	return strings.TrimSpace(out.String()), nil
+}
+
+// ykmanDriver asks a YubiKey for the OATH code named after the MFA serial, or
+// YKMAN_OATH_CREDENTIAL_NAME.
+func ykmanDriver(ctx context.Context, serial string) (string, error) {
+	name := serial
+	if n := os.Getenv("YKMAN_OATH_CREDENTIAL_NAME"); n != "" {
+		name = n
+	}
+	fmt.Fprintf(os.Stderr, "Fetching MFA code from YubiKey for %q (touch it if it blinks)\n", name)
+	return run(ctx, "ykman", "oath", "accounts", "code", "--single", name)
+}
+
+func zenityDriver(ctx context.Context, serial string) (string, error) {
+	return run(ctx, "zenity", "--entry", "--title", "aws-vault", "--text", question(serial))
+}
+
+func kdialogDriver(ctx context.Context, serial string) (string, error) {
+	return run(ctx, "kdialog", "--inputbox", question(serial), "--title", "aws-vault")
+}
+
+func osascriptDriver(ctx context.Context, serial string) (string, error) {
+	if runtime.GOOS != "darwin" {
+		return "", errors.New("the osascript prompt driver works on macOS only")
+	}
+	// The serial goes in through the environment, not the script text, so
+	// no quoting can break the AppleScript.
+	script := `set s to system attribute "AWS_VAULT_MFA_SERIAL"
+text returned of (display dialog ("Enter MFA code for " & s) default answer "" with title "aws-vault" with hidden answer)`
+	cmd := exec.CommandContext(ctx, "osascript", "-e", script)
+	cmd.Env = append(os.Environ(), "AWS_VAULT_MFA_SERIAL="+serial)
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("osascript: %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// Process runs an mfa_process command through the shell and returns what it
+// prints.
+func Process(ctx context.Context, command string) (string, error) {
+	cmd := shellCommand(ctx, command)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("mfa_process %q: %w", command, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func shellCommand(ctx context.Context, command string) *exec.Cmd {
+	if runtime.GOOS == "windows" {
+		return exec.CommandContext(ctx, "cmd.exe", "/C", command)
+	}
+	return exec.CommandContext(ctx, "/bin/sh", "-c", command)
+}
+
+// ShellCommand is the command that runs a config-file command line.
+func ShellCommand(ctx context.Context, command string) *exec.Cmd { return shellCommand(ctx, command) }
+
+// ValidCode checks the shape of an MFA code: six digits (AWS's TOTP devices).
+func ValidCode(code string) error {
+	if code == "" {
+		return errors.New("no MFA code was entered")
+	}
+	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+		return fmt.Errorf("an MFA code is 6 digits; got %d characters", len(code))
+	}
+	return nil
+}
