@@ -306,12 +306,17 @@ func TestWrongMFACode(t *testing.T) {
 	if err == nil {
 		t.Fatalf("custom prompts are not interactive: want an error, got %v", r)
 	}
-	_, err = w.engine(t, func(o *engine.Options) { o.Prompt = nil; o.MfaToken = "" ; o.PromptDriver = "zenity"; o.Getenv = func(k string) string {
-		if k == "PATH" {
-			return ""
+	_, err = w.engine(t, func(o *engine.Options) {
+		o.Prompt = nil
+		o.MfaToken = ""
+		o.PromptDriver = "zenity"
+		o.Getenv = func(k string) string {
+			if k == "PATH" {
+				return ""
+			}
+			return w.env[k]
 		}
-		return w.env[k]
-	} }).Credentials(context.Background(), "jonsmith")
+	}).Credentials(context.Background(), "jonsmith")
 	if err == nil {
 		t.Fatal("no error without a way to ask")
 	}
