@@ -105,6 +105,10 @@ func (e *Engine) Credentials(ctx context.Context, name string) (*Result, error) 
 	}
 	creds, err := prov.Retrieve(ctx)
 	if err != nil {
+		var src *providers.SourceError
+		if errors.As(err, &src) {
+			return nil, src.Err
+		}
 		return nil, err
 	}
 	region := e.o.Region
@@ -155,14 +159,8 @@ func (b *builder) provider(p, chainedFrom *config.Profile) (prov aws.Credentials
 	case p.CredentialProcess != "":
 		source = &providers.Process{Profile: p.Name, Command: p.CredentialProcess}
 	default:
-		has, err := e.o.Ring.HasCredentials(p.Name)
-		if err != nil {
-			return nil, false, err
-		}
-		if !has {
-			return nil, false, b.missingCredentials(p)
-		}
-		source, sourceIsKey = &providers.LongTerm{Ring: e.o.Ring, Profile: p.Name}, true
+		// Looked up only when needed: a cached session above it is enough.
+		source, sourceIsKey = &providers.LongTerm{Ring: e.o.Ring, Profile: p.Name, Missing: func() error { return b.missingCredentials(p) }}, true
 	}
 
 	if p.HasRole() {

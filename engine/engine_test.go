@@ -407,3 +407,16 @@ func TestEnvVariables(t *testing.T) {
 		t.Errorf("--no-session env: %v unset %v", env.Keys(), env.Unset)
 	}
 }
+
+func TestMissingCredentialsMessageIsPlain(t *testing.T) {
+	w := newWorld(t, readmeConfig)
+	_ = w.ring.Remove("jonsmith")
+	_, err := w.engine(t, nil).Credentials(context.Background(), "foo-admin")
+	want := `profile "foo-admin" takes its credentials from profile "jonsmith", which has none in the file keyring; add them with: aws-vault add jonsmith`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+	if n := w.prompts.Load(); n != 0 {
+		t.Errorf("asked for %d MFA codes before finding the key missing", n)
+	}
+}

@@ -21,12 +21,17 @@ import (
 type LongTerm struct {
 	Ring    *keyring.Keyring
 	Profile string
+	// Missing explains a missing key (which profile to add); optional.
+	Missing func() error
 }
 
 // Retrieve implements aws.CredentialsProvider.
 func (p *LongTerm) Retrieve(context.Context) (aws.Credentials, error) {
 	c, err := p.Ring.GetCredentials(p.Profile)
 	if errors.Is(err, keyring.ErrNotFound) {
+		if p.Missing != nil {
+			return aws.Credentials{}, &SourceError{p.Missing()}
+		}
 		return aws.Credentials{}, fmt.Errorf("profile %q has no stored credentials; add them with: aws-vault add %s", p.Profile, p.Profile)
 	}
 	if err != nil {
@@ -54,6 +59,9 @@ type SessionToken struct {
 
 // Fetch gets a new session.
 func (p *SessionToken) Fetch(ctx context.Context) (keyring.Session, error) {
+	if err := signerReady(ctx, p.Client); err != nil {
+		return keyring.Session{}, err
+	}
 	return p.MFA.retry(ctx, func(code *string) (keyring.Session, error) {
 		in := &sts.GetSessionTokenInput{DurationSeconds: seconds(p.Duration)}
 		if code != nil {
@@ -84,6 +92,9 @@ type AssumeRole struct {
 
 // Fetch assumes the role.
 func (p *AssumeRole) Fetch(ctx context.Context) (keyring.Session, error) {
+	if err := signerReady(ctx, p.Client); err != nil {
+		return keyring.Session{}, err
+	}
 	return p.MFA.retry(ctx, func(code *string) (keyring.Session, error) {
 		in := &sts.AssumeRoleInput{
 			RoleArn:         aws.String(p.RoleARN),
@@ -110,6 +121,18 @@ func (p *AssumeRole) Fetch(ctx context.Context) (keyring.Session, error) {
 		}
 		return session(out.Credentials)
 	})
+}
+
+// signerReady gets the signing credentials before any MFA prompt, so nobody
+// types a code only to learn that the key below is missing. The client's
+// credential cache keeps them for the call itself.
+func signerReady(ctx context.Context, c *sts.Client) error {
+	creds := c.Options().Credentials
+	if creds == nil {
+		return nil
+	}
+	_, err := creds.Retrieve(ctx)
+	return err
 }
 
 func withMFA(code *string) string {
@@ -141,6 +164,12 @@ func session(c *ststypes.Credentials) (keyring.Session, error) {
 // Explain turns AWS errors into one line without the SDK's request details,
 // and adds what to do where that is known.
 func Explain(err error) error {
+	// A source that could not give credentials says so itself; the SDK's
+	// wrapping around it only adds noise.
+	var src *SourceError
+	if errors.As(err, &src) {
+		return src
+	}
 	var api smithy.APIError
 	if !errors.As(err, &api) {
 		return err
@@ -172,3 +201,9 @@ func isMFAFailure(err error) bool {
 	}
 	return api.ErrorCode() == "AccessDenied" && containsFold(api.ErrorMessage(), "MultiFactorAuthentication failed")
 }
+
+// SourceError is a failure to produce the credentials that sign a request.
+type SourceError struct{ Err error }
+
+func (e *SourceError) Error() string { return e.Err.Error() }
+func (e *SourceError) Unwrap() error { return e.Err }
