@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/aws-vault/aws-vault/engine"
@@ -130,7 +129,7 @@ func runChild(a *App, argv []string, env *engine.Env) error {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.Stdin, a.Stdout, a.Stderr
 
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
+	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
 		return &ExitError{Code: 126, Err: fmt.Errorf("starting %s: %w", argv[0], err)}
@@ -153,8 +152,8 @@ func runChild(a *App, argv []string, env *engine.Env) error {
 	}
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) {
-		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return &ExitError{Code: 128 + int(ws.Signal())}
+		if sig, ok := killedBy(exitErr); ok {
+			return &ExitError{Code: 128 + sig}
 		}
 		return &ExitError{Code: exitErr.ExitCode()}
 	}
