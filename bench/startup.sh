@@ -2,7 +2,9 @@
 # Start-up and `list --profiles` figures for the README (issue: foundation).
 #   bench/startup.sh            # needs hyperfine (apt-get install hyperfine)
 # Prints hyperfine's summary for:
-#   1. a hello-world Go binary vs `aws-vault --version` (target: within 2x);
+#   1. a hello-world Go binary, a binary that only links the libraries the
+#      project must use (kong, keyring, the STS client, ini, mvdan/sh), and
+#      `aws-vault --version` (target: within 2x of hello-world);
 #   2. `aws-vault list --profiles` on a config of 1,000 profiles (target: < 30 ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,26 @@ func main() { fmt.Println("hello") }
 GO
 (cd "$work/hello" && go mod init hello >/dev/null 2>&1 && go build -o "$work/hello-bin" .)
 
+# The mandated libraries alone, built inside this module for its versions.
+libs=$(mktemp -d -p .)
+trap 'rm -rf "$work" "$libs"' EXIT
+cat > "$libs/main.go" <<'GO'
+package main
+
+import (
+	"fmt"
+
+	_ "github.com/99designs/keyring"
+	_ "github.com/alecthomas/kong"
+	_ "github.com/aws/aws-sdk-go-v2/service/sts"
+	_ "gopkg.in/ini.v1"
+	_ "mvdan.cc/sh/v3/syntax"
+)
+
+func main() { fmt.Println("libs") }
+GO
+go build -o "$work/libs-bin" "./$libs"
+
 {
   echo '[default]'
   echo 'region = us-east-1'
@@ -29,5 +51,9 @@ GO
 } > "$work/config"
 
 export HOME="$work" AWS_CONFIG_FILE="$work/config" AWS_VAULT_BACKEND=file
-hyperfine -N --warmup 20 --runs 300 "$work/hello-bin" "$work/aws-vault --version"
+hyperfine -N --warmup 20 --runs 300 "$work/hello-bin" "$work/libs-bin" "$work/aws-vault --version"
+for b in "$work/hello-bin" "$work/libs-bin" "$work/aws-vault --version"; do
+  for _ in $(seq 10); do GODEBUG=inittrace=1 $b 2>&1 >/dev/null | awk '/^init/ {s+=$5} END {print s}'; done |
+    awk -v b="${b##*/}" '{s+=$1} END {printf "package init, summed: %-22s %.2f ms\n", b, s/NR}'
+done
 hyperfine -N --warmup 10 --runs 200 "$work/aws-vault list --profiles"

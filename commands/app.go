@@ -86,6 +86,19 @@ func (a *App) Config() (*config.File, error) {
 	return a.cfgFile, nil
 }
 
+// ProfileNames lists the config's profiles without parsing values (the
+// fast path of list --profiles and completion).
+func (a *App) ProfileNames() ([]string, error) {
+	if a.cfgFile != nil {
+		return a.cfgFile.ProfileNames(), nil
+	}
+	path, err := config.Path(a.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return config.ScanProfileNames(path)
+}
+
 // Terminal returns the question-asker bound to stdin and stderr.
 func (a *App) Terminal() *prompt.Terminal {
 	if a.term == nil {

@@ -34,12 +34,12 @@ func (c *ListCmd) Validate() error {
 // Run prints the listing.
 func (c *ListCmd) Run(a *App) error {
 	if c.Profiles {
-		cfg, err := a.Config()
+		names, err := a.ProfileNames()
 		if err != nil {
 			return err
 		}
 		var b strings.Builder
-		for _, n := range cfg.ProfileNames() {
+		for _, n := range names {
 			b.WriteString(n)
 			b.WriteByte('\n')
 		}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	kr "github.com/99designs/keyring"
@@ -64,14 +65,15 @@ type SessionKey struct {
 
 var b64 = base64.URLEncoding.WithPadding(base64.NoPadding)
 
-var sessionKeyRE = regexp.MustCompile(`^([^,]+),([^,]+),([^,]*),([0-9]+)$`)
-
 // Keys written by aws-vault before v6; the original deletes them on sight.
-var oldSessionKeyREs = []*regexp.Regexp{
-	regexp.MustCompile(`^session,([^,]+),([^,]*),([0-9]{2,})$`),
-	regexp.MustCompile(`^session:([^ ]+):([^ ]*):([^:]+)$`),
-	regexp.MustCompile(`^(.+?) session \((\d+)\)$`),
-}
+// Compiled on first use: start-up pays for every package-level regexp.
+var oldSessionKeyREs = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`^session,([^,]+),([^,]*),([0-9]{2,})$`),
+		regexp.MustCompile(`^session:([^ ]+):([^ ]*):([^:]+)$`),
+		regexp.MustCompile(`^(.+?) session \((\d+)\)$`),
+	}
+})
 
 const oidcPrefix = "oidc:"
 
@@ -87,21 +89,23 @@ func (s SessionKey) prefix() string {
 
 // ParseSessionKey decodes a session item key.
 func ParseSessionKey(key string) (SessionKey, bool) {
-	m := sessionKeyRE.FindStringSubmatch(key)
-	if m == nil {
+	// TYPE,PROFILE,SERIAL,EXPIRY with TYPE and PROFILE non-empty and
+	// EXPIRY all digits: the original's ^([^,]+),([^,]+),([^,]*),([0-9]+)$.
+	m := strings.Split(key, ",")
+	if len(m) != 4 || m[0] == "" || m[1] == "" || m[3] == "" || strings.Trim(m[3], "0123456789") != "" {
 		return SessionKey{}, false
 	}
-	prof, err1 := b64.DecodeString(m[2])
-	mfa, err2 := b64.DecodeString(m[3])
-	exp, err3 := strconv.ParseInt(m[4], 10, 64)
+	prof, err1 := b64.DecodeString(m[1])
+	mfa, err2 := b64.DecodeString(m[2])
+	exp, err3 := strconv.ParseInt(m[3], 10, 64)
 	if err1 != nil || err2 != nil || err3 != nil {
 		return SessionKey{}, false
 	}
-	return SessionKey{Type: m[1], ProfileName: string(prof), MfaSerial: string(mfa), Expiration: time.Unix(exp, 0)}, true
+	return SessionKey{Type: m[0], ProfileName: string(prof), MfaSerial: string(mfa), Expiration: time.Unix(exp, 0)}, true
 }
 
 func isOldSessionKey(key string) bool {
-	for _, re := range oldSessionKeyREs {
+	for _, re := range oldSessionKeyREs() {
 		if re.MatchString(key) {
 			return true
 		}

@@ -278,6 +278,11 @@ func TestSessionKeyFormat(t *testing.T) {
 			t.Errorf("%q counted as credentials", old)
 		}
 	}
+	for _, bad := range []string{"a,b,c", "t,,x,1", ",YQ,,1", "t,YQ,,12a", "t,YQ,,", "t,YQ,,1,2", "t,!!,,1"} {
+		if _, ok := ParseSessionKey(bad); ok {
+			t.Errorf("%q parsed as a session key", bad)
+		}
+	}
 	if !IsCredentialsKey("my.profile_name") {
 		t.Error("plain name not credentials")
 	}
