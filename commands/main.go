@@ -27,6 +27,7 @@ type CLI struct {
 	Clear  ClearCmd  `cmd:"" help:"Clear temporary credentials from the secure keystore."`
 	Exec   ExecCmd   `cmd:"" help:"Execute a command with AWS credentials."`
 	Export ExportCmd `cmd:"" help:"Export AWS credentials."`
+	Env    EnvCmd    `cmd:"" help:"Print shell code that puts credentials into the current shell (or takes them out)."`
 }
 
 // Globals are the flags every command takes, with the original's names,

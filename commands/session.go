@@ -34,10 +34,21 @@ func (a *App) Engine(f SessionFlags) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	getenv := a.Getenv
+	if a.Getenv("AWS_VAULT") != "" {
+		// The region variables were set by aws-vault for the active
+		// profile; they must not override the next profile's region.
+		getenv = func(k string) string {
+			if k == "AWS_REGION" || k == "AWS_DEFAULT_REGION" {
+				return ""
+			}
+			return a.Getenv(k)
+		}
+	}
 	return engine.New(engine.Options{
 		Ring:         a.Keyring(),
 		Config:       cfg,
-		Getenv:       a.Getenv,
+		Getenv:       getenv,
 		TTLs:         ttls,
 		PromptDriver: a.Globals.Prompt,
 		MfaToken:     f.MfaToken,

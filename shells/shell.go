@@ -60,7 +60,33 @@ type Shell interface {
 	// or if a value cannot be quoted; the error then wraps the *QuoteError
 	// and names the variable.
 	Export(c Change) (string, error)
+
+	// Activate returns a script that applies c like Export, after saving
+	// (once, in a shell variable that is not exported) the exact state of
+	// every variable c touches: its value, whether it was exported, or
+	// that it was unset. A second Activate keeps the first save, so
+	// switching profiles still restores what was there before the first.
+	// In a shell where AWS_VAULT is set but nothing was saved (a subshell
+	// of aws-vault exec), the script changes nothing and fails.
+	Activate(c Change) (string, error)
+
+	// Deactivate returns a script that restores what Activate saved and
+	// forgets the save; it does nothing when nothing was saved.
+	Deactivate() string
 }
+
+// Names returns every variable c touches, sorted: what Activate saves.
+func Names(c Change) []string {
+	names := slices.Clone(c.Unset)
+	for n := range c.Set {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// NestedMessage is what Activate's script says inside aws-vault exec.
+const NestedMessage = "aws-vault: this shell is an aws-vault exec subshell; exit it before using aws-vault env"
 
 // QuoteError reports a value that a shell cannot represent.
 type QuoteError struct {

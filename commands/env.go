@@ -1,0 +1,71 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/aws-vault/aws-vault/shells"
+)
+
+// EnvCmd prints shell code that puts credentials into the current shell,
+// or takes them out again.
+type EnvCmd struct {
+	SessionFlags `embed:""`
+
+	Shell   string `help:"Shell to write code for (bash, zsh, fish, powershell); detected from the parent process, then $SHELL." placeholder:"SHELL" predictor:"shell"`
+	Unset   bool   `help:"Print code that removes the credentials and restores what they replaced."`
+	Print   bool   `help:"Print the code even when standard output is a terminal."`
+	Profile string `arg:"" optional:"" help:"Name of the profile." predictor:"profile"`
+}
+
+// Validate checks that there is either a profile or --unset.
+func (c *EnvCmd) Validate() error {
+	if c.Unset == (c.Profile != "") {
+		return errors.New("give a profile, or --unset (not both)")
+	}
+	return nil
+}
+
+// Run prints the script.
+func (c *EnvCmd) Run(a *App) error {
+	sh, err := a.detectShell(c.Shell)
+	if err != nil {
+		return err
+	}
+	if !c.Print && isTerminal(a.Stdout) {
+		// Shell code on a terminal helps nobody, and would show secrets.
+		cmd := "aws-vault env " + c.Profile
+		if c.Unset {
+			cmd = "aws-vault env --unset"
+		}
+		fmt.Fprintf(a.Stdout, "aws-vault env prints %s code for the current shell to run. Load it with:\n\n    %s\n\n(--print shows the code here.)\n", sh.Name(), loadHint(sh, cmd))
+		return nil
+	}
+	if c.Unset {
+		_, err := fmt.Fprint(a.Stdout, sh.Deactivate())
+		return err
+	}
+	eng, err := a.Engine(c.SessionFlags)
+	if err != nil {
+		return err
+	}
+	env, _, err := eng.Env(context.Background(), c.Profile)
+	if err != nil {
+		return err
+	}
+	script, err := sh.Activate(shells.Change{Set: env.Set, Unset: env.Unset})
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprint(a.Stdout, script)
+	return err
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
