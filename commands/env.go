@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"golang.org/x/term"
 
+	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/shells"
 )
 
@@ -46,18 +48,27 @@ func (c *EnvCmd) Run(a *App) error {
 		return nil
 	}
 	if c.Unset {
-		_, err := fmt.Fprint(a.Stdout, sh.Deactivate())
+		// Forgetting $PWD makes the hook, if installed, look at the
+		// directory again at the next prompt.
+		_, err := fmt.Fprint(a.Stdout, sh.Deactivate()+sh.UnsetLocal(append([]string{shells.VarPWD}, stateVars...)))
 		return err
 	}
 	eng, err := a.Engine(c.SessionFlags)
 	if err != nil {
 		return err
 	}
-	env, _, err := eng.Env(context.Background(), c.Profile)
+	env, res, err := eng.Env(context.Background(), c.Profile)
 	if err != nil {
 		return err
 	}
-	script, err := sh.Activate(shells.Change{Set: env.Set, Unset: env.Unset})
+	// Remember what was asked, so the prompt shows the time left and the
+	// hook (if installed) refreshes the credentials before they expire.
+	ttls, err := config.LoadTTLs(a.Getenv)
+	if err != nil {
+		return err
+	}
+	st := hookState{Profile: c.Profile, Duration: c.Duration, NoSession: c.NoSession, Region: c.Region}
+	script, err := sh.Activate(shells.Change{Set: env.Set, Unset: env.Unset}, activationVars(res, st, ttls.MinTTL, time.Now()))
 	if err != nil {
 		return err
 	}

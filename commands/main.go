@@ -28,6 +28,12 @@ type CLI struct {
 	Exec   ExecCmd   `cmd:"" help:"Execute a command with AWS credentials."`
 	Export ExportCmd `cmd:"" help:"Export AWS credentials."`
 	Env    EnvCmd    `cmd:"" help:"Print shell code that puts credentials into the current shell (or takes them out)."`
+	Hook   HookCmd   `cmd:"" help:"Print the shell integration (directory profiles, refresh, prompt) for your rc file."`
+	Allow  AllowCmd  `cmd:"" help:"Trust the .awsprofile of a directory as it is now."`
+	Deny   DenyCmd   `cmd:"" help:"Stop trusting the .awsprofile of a directory."`
+	Prompt PromptCmd `cmd:"" help:"Print the prompt function for a shell, or the prompt segment with --format."`
+
+	HookExec HookExecCmd `cmd:"" name:"hook-exec" hidden:"" help:"Run by the shell hook; prints code for the shell."`
 }
 
 // Globals are the flags every command takes, with the original's names,

@@ -22,11 +22,11 @@ var (
 
 func scripts(t *testing.T, sh shells.Shell) (string, string, string) {
 	t.Helper()
-	a1, err := sh.Activate(first)
+	a1, err := sh.Activate(first, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a2, err := sh.Activate(second)
+	a2, err := sh.Activate(second, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ if test "$before" = "$after"; echo RESTORED; else; printf 'before: %s\n' $before
 
 func TestActivatePowerShellGolden(t *testing.T) {
 	sh := powershell.New()
-	a, err := sh.Activate(first)
+	a, err := sh.Activate(first, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

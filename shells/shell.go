@@ -68,12 +68,53 @@ type Shell interface {
 	// switching profiles still restores what was there before the first.
 	// In a shell where AWS_VAULT is set but nothing was saved (a subshell
 	// of aws-vault exec), the script changes nothing and fails.
-	Activate(c Change) (string, error)
+	// local are unexported shell variables (see SetLocal) set along with
+	// c, in the same branch of the script.
+	Activate(c Change, local map[string]string) (string, error)
 
 	// Deactivate returns a script that restores what Activate saved and
 	// forgets the save; it does nothing when nothing was saved.
 	Deactivate() string
+
+	// SetLocal returns code that sets shell variables that are not
+	// exported (the hook's and the prompt's state), global even when run
+	// inside a function; UnsetLocal removes them.
+	SetLocal(vars map[string]string) (string, error)
+	UnsetLocal(names []string) string
+
+	// Hook returns the code a user adds to their rc file once: the
+	// directory hook (which runs bin only when $PWD changed or the
+	// credentials are due for refresh) and the prompt function.
+	Hook(o HookOptions) (string, error)
+
+	// Prompt returns the prompt function alone.
+	Prompt(o HookOptions) (string, error)
 }
+
+// HookOptions shape the hook and prompt code.
+type HookOptions struct {
+	// Bin is the aws-vault binary to run, by absolute path.
+	Bin string
+	// MinTTL is AWS_MIN_TTL in seconds: the prompt colours the segment
+	// when less is left.
+	MinTTL int64
+}
+
+// State variables the hook and the prompt keep in the shell (never
+// exported). Their values hold no secrets.
+const (
+	VarPWD     = "_aws_vault_hook_pwd"     // $PWD when the hook last ran the binary
+	VarRefresh = "_aws_vault_hook_refresh" // Unix time at which to run it again, or empty
+	VarState   = "_aws_vault_hook_state"   // what the hook activated, opaque to the shell
+	VarExpiry  = "_aws_vault_exp"          // Unix time the active credentials expire
+	// fish has no clock without a process; it compares /proc/uptime with
+	// these instead (Linux).
+	VarRefreshUptime = "_aws_vault_hook_refresh_up"
+	VarExpiryUptime  = "_aws_vault_exp_up"
+)
+
+// StateEnv carries VarState to the binary for one run.
+const StateEnv = "_AWS_VAULT_HOOK_STATE"
 
 // Names returns every variable c touches, sorted: what Activate saves.
 func Names(c Change) []string {

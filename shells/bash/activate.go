@@ -10,8 +10,12 @@ import (
 // (declare -p, made global with
 // -g so that restoring works inside a hook function) or an unset, then
 // applies c. The only variable left behind is _aws_vault_restore.
-func (sh Shell) Activate(c shells.Change) (string, error) {
+func (sh Shell) Activate(c shells.Change, local map[string]string) (string, error) {
 	export, err := sh.Export(c)
+	if err != nil {
+		return "", err
+	}
+	vars, err := sh.SetLocal(local)
 	if err != nil {
 		return "", err
 	}
@@ -24,6 +28,7 @@ func (sh Shell) Activate(c shells.Change) (string, error) {
 	b.WriteString("if _aws_vault_d=$(declare -p \"$_aws_vault_v\" 2>/dev/null); then _aws_vault_restore+=\"unset -v $_aws_vault_v; ${_aws_vault_d/#declare /declare -g }\"$'\\n'; else _aws_vault_restore+=\"unset -v $_aws_vault_v\"$'\\n'; fi\n")
 	b.WriteString("done\nunset -v _aws_vault_v _aws_vault_d\nfi\n")
 	b.WriteString(export)
+	b.WriteString(vars)
 	b.WriteString("fi\n")
 	return b.String(), nil
 }

@@ -9,8 +9,12 @@ import (
 // Activate saves, as fish commands in the global list _aws_vault_restore,
 // each variable's elements and whether it was exported, or that it was
 // unset; then it applies c.
-func (sh Shell) Activate(c shells.Change) (string, error) {
+func (sh Shell) Activate(c shells.Change, local map[string]string) (string, error) {
 	export, err := sh.Export(c)
+	if err != nil {
+		return "", err
+	}
+	vars, err := sh.SetLocal(local)
 	if err != nil {
 		return "", err
 	}
@@ -24,6 +28,7 @@ func (sh Shell) Activate(c shells.Change) (string, error) {
 	b.WriteString("set -a _aws_vault_restore \"set $_aws_vault_f $_aws_vault_v \"(string escape -- $$_aws_vault_v | string join ' ')\n")
 	b.WriteString("else\nset -a _aws_vault_restore \"set -e -g $_aws_vault_v\"\nend\nend\nset -e _aws_vault_v\nend\n")
 	b.WriteString(export)
+	b.WriteString(vars)
 	b.WriteString("end\n")
 	return b.String(), nil
 }

@@ -9,8 +9,12 @@ import (
 // Activate saves each variable's value ($null when unset) in the global
 // hashtable $AwsVaultRestore, then applies c. PowerShell has no
 // unexported variables to worry about: only the environment is touched.
-func (sh Shell) Activate(c shells.Change) (string, error) {
+func (sh Shell) Activate(c shells.Change, local map[string]string) (string, error) {
 	export, err := sh.Export(c)
+	if err != nil {
+		return "", err
+	}
+	vars, err := sh.SetLocal(local)
 	if err != nil {
 		return "", err
 	}
@@ -25,6 +29,7 @@ func (sh Shell) Activate(c shells.Change) (string, error) {
 	b.WriteString("if (-not (Test-Path -LiteralPath Variable:global:AwsVaultRestore)) {\n$global:AwsVaultRestore = @{}\n")
 	b.WriteString("foreach ($n in @(" + strings.Join(quoted, ", ") + ")) { $global:AwsVaultRestore[$n] = [Environment]::GetEnvironmentVariable($n) }\n}\n")
 	b.WriteString(export)
+	b.WriteString(vars)
 	b.WriteString("}\n")
 	return b.String(), nil
 }

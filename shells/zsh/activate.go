@@ -8,8 +8,12 @@ import (
 
 // Activate saves each variable with typeset -p (typeset made global with
 // -g, export is global already) or an unset, then applies c.
-func (sh Shell) Activate(c shells.Change) (string, error) {
+func (sh Shell) Activate(c shells.Change, local map[string]string) (string, error) {
 	export, err := sh.Export(c)
+	if err != nil {
+		return "", err
+	}
+	vars, err := sh.SetLocal(local)
 	if err != nil {
 		return "", err
 	}
@@ -22,6 +26,7 @@ func (sh Shell) Activate(c shells.Change) (string, error) {
 	b.WriteString("if _aws_vault_d=$(typeset -p $_aws_vault_v 2>/dev/null); then _aws_vault_restore+=\"unset $_aws_vault_v; ${_aws_vault_d/#typeset /typeset -g }\"$'\\n'; else _aws_vault_restore+=\"unset $_aws_vault_v\"$'\\n'; fi\n")
 	b.WriteString("done\nunset _aws_vault_v _aws_vault_d\nfi\n")
 	b.WriteString(export)
+	b.WriteString(vars)
 	b.WriteString("fi\n")
 	return b.String(), nil
 }
