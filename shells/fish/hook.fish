@@ -5,7 +5,8 @@ function _aws_vault_hook --on-event fish_prompt --on-variable PWD
         set _aws_vault_run 1
     else if set -q _aws_vault_hook_refresh_up[1]; and test -r /proc/uptime
         # fish has no clock of its own: compare seconds since boot.
-        read -l -d ' ' _aws_vault_up </proc/uptime
+        read -l _aws_vault_up </proc/uptime
+        set _aws_vault_up (string split -f1 ' ' -- $_aws_vault_up)
         if test (string split -f1 . -- $_aws_vault_up) -ge $_aws_vault_hook_refresh_up
             set _aws_vault_run 1
         end

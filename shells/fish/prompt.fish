@@ -6,7 +6,8 @@ function aws_vault_prompt
         printf '%s' $AWS_VAULT
         return 0
     end
-    read -l -d ' ' _aws_vault_up </proc/uptime
+    read -l _aws_vault_up </proc/uptime
+    set _aws_vault_up (string split -f1 ' ' -- $_aws_vault_up)
     set -l _aws_vault_left (math "$_aws_vault_exp_up - $_aws_vault_up")
     if test $_aws_vault_left -le 0
         printf '%s%s expired%s' (set_color red) $AWS_VAULT (set_color normal)
