@@ -12,7 +12,7 @@ function _aws_vault_hook --on-event fish_prompt --on-variable PWD
         end
     end
     if test $_aws_vault_run = 1
-        set -l _aws_vault_script (env _AWS_VAULT_HOOK_STATE="$_aws_vault_hook_state" {{quote .Bin}} hook-exec --shell fish | string collect)
+        set -l _aws_vault_script (_AWS_VAULT_HOOK_STATE="$_aws_vault_hook_state" {{quote .Bin}} hook-exec --shell fish | string collect)
         and printf '%s' $_aws_vault_script | source
     end
 end

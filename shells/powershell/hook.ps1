@@ -10,13 +10,13 @@ function global:_AwsVaultHook {
         if ($ok) { Invoke-Expression $script }
     }
 }
-if (-not (Test-Path -LiteralPath Function:global:_AwsVaultPromptBefore)) {
-    $function:global:_AwsVaultPromptBefore = $function:prompt
+if (-not (Test-Path -LiteralPath Variable:global:_AwsVaultPromptBefore)) {
+    $global:_AwsVaultPromptBefore = $function:prompt
     function global:prompt {
         $code = $global:LASTEXITCODE
         _AwsVaultHook
         $global:LASTEXITCODE = $code
-        & $function:global:_AwsVaultPromptBefore
+        & $global:_AwsVaultPromptBefore
     }
 }
 {{.Prompt}}

@@ -1,0 +1,68 @@
+package powershell_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws-vault/aws-vault/shells"
+	"github.com/aws-vault/aws-vault/shells/internal/shelltest"
+	"github.com/aws-vault/aws-vault/shells/powershell"
+)
+
+// Every script the PowerShell integration emits: golden files, and a
+// tree-sitter parse with no error (no pwsh exists here to run them).
+func emitted(t *testing.T) map[string]string {
+	t.Helper()
+	sh := powershell.New()
+	o := shells.HookOptions{Bin: `C:\Program Files\aws vault\it's\aws-vault.exe`, MinTTL: 300}
+	hook, err := sh.Hook(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prompt, err := sh.Prompt(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, err := sh.Activate(shells.Change{
+		Set:   map[string]string{"AWS_VAULT": "work", "AWS_SECRET_ACCESS_KEY": "s’; Write-Host pwned; #"},
+		Unset: []string{"AWS_PROFILE"},
+	}, map[string]string{shells.VarExpiry: "1800000000", shells.VarState: "p=work&f=C%3A%5Cx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, err := sh.SetLocal(map[string]string{shells.VarPWD: `C:\it's here`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	module, err := os.ReadFile(filepath.Join("..", "..", "contrib", "powershell", "AwsVault", "AwsVault.psm1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{
+		"hook.ps1":       hook,
+		"prompt.ps1":     prompt,
+		"activate.ps1":   act,
+		"deactivate.ps1": sh.Deactivate() + sh.UnsetLocal([]string{shells.VarExpiry, shells.VarState}),
+		"setlocal.ps1":   local,
+		"module.psm1":    string(module),
+	}
+}
+
+func TestEmittedScriptsGolden(t *testing.T) {
+	for name, text := range emitted(t) {
+		if name == "module.psm1" {
+			continue // a source file already
+		}
+		shelltest.Golden(t, filepath.Join("testdata", "emitted", name+".golden"), text)
+	}
+}
+
+func TestEmittedScriptsParse(t *testing.T) {
+	scripts := emitted(t)
+	for name, p := range parse(t, scripts) {
+		if len(p.Problems) > 0 {
+			t.Errorf("%s does not parse: %v\n%s", name, p.Problems, scripts[filepath.Base(name)])
+		}
+	}
+}
