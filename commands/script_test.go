@@ -43,6 +43,7 @@ func startFake(env *testscript.Env) (*awsfake.Server, error) {
 
 // scriptCmds are assertions about the fake and about secrets.
 var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"ptyshell": ptyShell,
 	// stscalls ACTION N: the fake answered ACTION exactly N times.
 	"stscalls": func(ts *testscript.TestScript, neg bool, args []string) {
 		if len(args) != 2 {
