@@ -420,3 +420,36 @@ func TestMissingCredentialsMessageIsPlain(t *testing.T) {
 		t.Errorf("asked for %d MFA codes before finding the key missing", n)
 	}
 }
+
+// The SDK's endpoint settings reach the fake: the STS-specific variable
+// (used everywhere else in these tests), the global one, and the profile's
+// endpoint_url; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns them off.
+func TestEndpointSettings(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		env    func(w *world) map[string]string
+		config func(w *world) string
+		ok     bool
+	}{
+		{"AWS_ENDPOINT_URL", func(w *world) map[string]string { return map[string]string{"AWS_ENDPOINT_URL": w.fake.URL()} }, func(*world) string { return "" }, true},
+		{"endpoint_url", func(*world) map[string]string { return map[string]string{} }, func(w *world) string { return "endpoint_url = " + w.fake.URL() + "\n" }, true},
+		{"ignored", func(w *world) map[string]string {
+			return map[string]string{"AWS_ENDPOINT_URL_STS": w.fake.URL(), "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}
+		}, func(*world) string { return "" }, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t, "[profile jonsmith]\n")
+			w.cfg, _ = config.Parse("/test/config", []byte("[profile jonsmith]\nregion = us-east-1\n"+c.config(w)))
+			w.env = c.env(w)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			_, err := w.engine(t, func(o *engine.Options) { o.MfaToken = mfaCode }).Credentials(ctx, "jonsmith")
+			if c.ok && (err != nil || w.fake.CountCalls("GetSessionToken") != 1) {
+				t.Errorf("err = %v, calls = %d", err, w.fake.CountCalls("GetSessionToken"))
+			}
+			if !c.ok && (err == nil || w.fake.CountCalls("GetSessionToken") != 0) {
+				t.Errorf("the fake was used although endpoints are ignored: %v", err)
+			}
+		})
+	}
+}
