@@ -14,7 +14,9 @@
 // Requests are routed by the signing service named in the SigV4 credential
 // scope: "sts" (the default, also for unsigned requests) and "iam". Each
 // service is a table of action handlers (see service in services.go), so
-// more services and actions can be added in their own files.
+// more services and actions can be added in their own files. The console
+// sign-in endpoint (/federation and /oauth) is routed by path instead; see
+// federation.go.
 package awsfake
 
 import (
@@ -35,7 +37,9 @@ import (
 )
 
 // User is a long-term IAM user with one access key and, optionally, one
-// virtual MFA device whose current one-time code is MFACode.
+// virtual MFA device whose current one-time code is MFACode. Users with the
+// same AccountID and Name are one IAM user with several keys (IAM's
+// CreateAccessKey adds them; see iam.go).
 //
 // Its ARN is arn:aws:iam::AccountID:user/Name.
 type User struct {
@@ -100,6 +104,8 @@ type Server struct {
 	calls    []Call
 	failures map[string][]injectedFailure
 	onCall   func(Call)
+	iam      iamState    // iam.go
+	signin   signinState // federation.go
 
 	ln  net.Listener
 	srv *http.Server
@@ -285,10 +291,14 @@ func (s *Server) FailNext(action, code string, status int) {
 // maxBody bounds the size of a request body.
 const maxBody = 1 << 20
 
-// ServeHTTP implements http.Handler. Every request is an AWS query-protocol
-// request (POST form or GET query); endpoints of other shapes (console
-// federation's /federation, SSO's REST API) would be routed here by path.
+// ServeHTTP implements http.Handler. The console sign-in paths /federation
+// and /oauth go to the sign-in endpoint (federation.go); every other request
+// is an AWS query-protocol request (POST form or GET query).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/federation" || r.URL.Path == "/oauth" {
+		s.serveSignin(w, r)
+		return
+	}
 	requestID := newRequestID()
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {

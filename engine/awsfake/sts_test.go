@@ -665,15 +665,18 @@ func TestFailNext(t *testing.T) {
 	srv := newTestServer(t)
 	c := alice(srv)
 
-	srv.FailNext("GetCallerIdentity", "RegionDisabledException", 403)
-	srv.FailNext("GetCallerIdentity", "ExpiredTokenException", 400)
-	_, err := c.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	// The SDK types only the errors an operation declares:
+	// GetSessionToken declares RegionDisabledException, AssumeRole
+	// ExpiredTokenException.
+	srv.FailNext("GetSessionToken", "RegionDisabledException", 403)
+	srv.FailNext("AssumeRole", "ExpiredTokenException", 400)
+	_, err := c.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	var rd *types.RegionDisabledException
 	if !errors.As(err, &rd) {
 		t.Fatalf("got %v (%T), want *types.RegionDisabledException", err, err)
 	}
 	wantAPIError(t, err, "RegionDisabledException", 403)
-	_, err = c.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	_, err = c.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(readerRole), RoleSessionName: aws.String("s")})
 	var et *types.ExpiredTokenException
 	if !errors.As(err, &et) {
 		t.Fatalf("got %v (%T), want *types.ExpiredTokenException", err, err)
@@ -750,9 +753,9 @@ func TestQueryProtocol(t *testing.T) {
 
 	t.Run("IAM is routed by signing service", func(t *testing.T) {
 		c := iam.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: static(aliceKey, aliceSecret, ""), BaseEndpoint: aws.String(srv.URL())})
-		_, err := c.GetUser(ctx, &iam.GetUserInput{})
+		_, err := c.ListUsers(ctx, &iam.ListUsersInput{})
 		wantAPIError(t, err, "InvalidAction", 400)
-		if call := lastCall(t, srv); call.Service != "iam" || call.Action != "GetUser" {
+		if call := lastCall(t, srv); call.Service != "iam" || call.Action != "ListUsers" {
 			t.Errorf("call %+v", call)
 		}
 	})
