@@ -12,24 +12,40 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/aws-vault/aws-vault/engine"
+	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/providers"
+	"github.com/aws-vault/aws-vault/engine/server"
 )
 
 // ExecCmd runs a command (or a subshell) with credentials in its environment.
 type ExecCmd struct {
 	SessionFlags `embed:""`
 
-	JSON    bool     `name:"json" short:"j" help:"Output credentials in JSON that can be used by credential_process."`
-	Profile string   `arg:"" help:"Name of the profile." predictor:"profile"`
-	Command []string `arg:"" optional:"" passthrough:"" help:"Command to execute, defaults to $SHELL."`
+	JSON      bool     `name:"json" short:"j" help:"Output credentials in JSON that can be used by credential_process."`
+	ECSServer bool     `name:"ecs-server" help:"Serve credentials to the command from a local ECS credential server (the SDK must support AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of putting them in its environment."`
+	Server    bool     `name:"server" short:"s" help:"Alias for --ecs-server."`
+	EC2Server bool     `name:"ec2-server" help:"Serve credentials from an EC2 instance metadata server on 169.254.169.254 (starts 'sudo aws-vault proxy'; any local process can read them)."`
+	Lazy      bool     `name:"lazy" help:"With a credential server, fetch credentials on the first request instead of before the command starts."`
+	Profile   string   `arg:"" help:"Name of the profile." predictor:"profile"`
+	Command   []string `arg:"" optional:"" passthrough:"" help:"Command to execute, defaults to $SHELL."`
 }
 
 // Validate rejects flag combinations that cannot work.
 func (c *ExecCmd) Validate() error {
 	cmd := c.command()
-	if c.JSON && len(cmd) > 0 {
+	ecs := c.ECSServer || c.Server
+	switch {
+	case c.JSON && len(cmd) > 0:
 		return errors.New("--json prints credentials and runs no command; drop one of them")
+	case c.JSON && (ecs || c.EC2Server):
+		return errors.New("--json prints credentials and starts no credential server; drop one of them")
+	case ecs && c.EC2Server:
+		return errors.New("--ecs-server and --ec2-server are alternatives; choose one")
+	case c.Lazy && !ecs && !c.EC2Server:
+		return errors.New("--lazy only applies to a credential server; add --ecs-server or --ec2-server, or drop --lazy")
 	}
 	return nil
 }
@@ -52,6 +68,9 @@ func (c *ExecCmd) Run(a *App) error {
 		return err
 	}
 	ctx := context.Background()
+	if c.ECSServer || c.Server || c.EC2Server {
+		return c.runWithServer(ctx, a, eng)
+	}
 	env, res, err := eng.Env(ctx, c.Profile)
 	if err != nil {
 		return err
@@ -59,6 +78,11 @@ func (c *ExecCmd) Run(a *App) error {
 	if c.JSON {
 		return writeProcessJSON(a, res)
 	}
+	return runChild(a, c.argv(a), env)
+}
+
+// argv is the command to run, or $SHELL as a subshell (and says so).
+func (c *ExecCmd) argv(a *App) []string {
 	argv := c.command()
 	if len(argv) == 0 {
 		shell := a.Getenv("SHELL")
@@ -68,7 +92,63 @@ func (c *ExecCmd) Run(a *App) error {
 		fmt.Fprintf(a.Stderr, "Starting subshell %s, use `exit` to exit the subshell\n", shell)
 		argv = []string{shell}
 	}
-	return runChild(a, argv, env)
+	return argv
+}
+
+// runWithServer starts the credential server the flags ask for and runs the
+// command with an environment that points at it and holds no keys.
+func (c *ExecCmd) runWithServer(ctx context.Context, a *App, eng *engine.Engine) error {
+	p, err := eng.Resolve(c.Profile)
+	if err != nil {
+		return err
+	}
+	region := c.Region
+	if region == "" {
+		region = p.Region
+	}
+	ttls, err := config.LoadTTLs(a.Getenv)
+	if err != nil {
+		return err
+	}
+	opts := server.Options{
+		MinTTL: ttls.MinTTL,
+		Lazy:   c.Lazy,
+		Source: func(ctx context.Context) (aws.Credentials, error) {
+			r, err := eng.Credentials(ctx, c.Profile)
+			if err != nil {
+				return aws.Credentials{}, err
+			}
+			return r.Credentials, nil
+		},
+	}
+	var vars map[string]string
+	if c.EC2Server {
+		srv, err := server.StartEC2(ctx, server.EC2Options{Options: opts, Region: region})
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		fmt.Fprintf(a.Stderr, "aws-vault: warning: serving credentials of profile %s on %s; any process on this machine can read them while it runs\n", p.Name, server.MetadataAddr)
+		stop, err := server.EnsureProxy(ctx, server.LaunchOptions{Stdin: a.Stdin, Stderr: a.Stderr})
+		if err != nil {
+			return err
+		}
+		if stop != nil {
+			defer func() {
+				if err := stop(); err != nil {
+					fmt.Fprintf(a.Stderr, "aws-vault: %v; the proxy still listens on %s: stop it with: sudo aws-vault proxy --stop\n", err, server.MetadataAddr)
+				}
+			}()
+		}
+	} else {
+		srv, err := server.StartECS(ctx, opts)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		vars = srv.Env()
+	}
+	return runChild(a, c.argv(a), server.ChildEnv(p.Name, region, vars))
 }
 
 func writeProcessJSON(a *App, res *engine.Result) error {
