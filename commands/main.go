@@ -28,6 +28,8 @@ type CLI struct {
 	Exec   ExecCmd   `cmd:"" help:"Execute a command with AWS credentials."`
 	Export ExportCmd `cmd:"" help:"Export AWS credentials."`
 	Env    EnvCmd    `cmd:"" help:"Print shell code that puts credentials into the current shell (or takes them out)."`
+	Login  LoginCmd  `cmd:"" help:"Generate a login link for the AWS Console."`
+	Rotate RotateCmd `cmd:"" help:"Rotate credentials."`
 	Proxy  ProxyCmd  `cmd:"" aliases:"server" help:"Run the privileged proxy from 169.254.169.254:80 to exec --ec2-server's metadata server (needs root)."`
 	Hook   HookCmd   `cmd:"" help:"Print the shell integration (directory profiles, refresh, prompt) for your rc file."`
 	Allow  AllowCmd  `cmd:"" help:"Trust the .awsprofile of a directory as it is now."`

@@ -1,8 +1,13 @@
 package commands
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,9 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/aws-vault/aws-vault/engine/awsfake"
+	"github.com/aws-vault/aws-vault/engine/keyring"
 )
 
 // The identities the fake AWS knows in every script.
@@ -36,6 +45,8 @@ func startFake(env *testscript.Env) (*awsfake.Server, error) {
 	env.Values["fake"] = srv
 	env.Setenv("STS_URL", srv.URL())
 	env.Setenv("AWS_ENDPOINT_URL_STS", srv.URL())
+	env.Setenv("AWS_ENDPOINT_URL_IAM", srv.URL())
+	env.Setenv("AWS_VAULT_FEDERATION_URL", srv.URL()+"/federation")
 	env.Setenv("USER_KEY", scriptUserKey)
 	env.Setenv("USER_SECRET", scriptUserSecret)
 	return srv, nil
@@ -43,6 +54,128 @@ func startFake(env *testscript.Env) (*awsfake.Server, error) {
 
 // scriptCmds are assertions about the fake and about secrets.
 var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	// failnext ACTION CODE [STATUS]: the fake's next ACTION fails (awsfake.Server.FailNext).
+	"failnext": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 2 || len(args) > 3 {
+			ts.Fatalf("usage: failnext ACTION CODE [STATUS]")
+		}
+		status := 0
+		if len(args) == 3 {
+			status, _ = strconv.Atoi(args[2])
+		}
+		ts.Value("fake").(*awsfake.Server).FailNext(args[0], args[1], status)
+	},
+	// signintoken VAR [PRINCIPAL-PREFIX]: VAR is set to the last console
+	// sign-in token the fake issued, whose principal starts with the prefix.
+	"signintoken": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 1 || len(args) > 2 {
+			ts.Fatalf("usage: signintoken VAR [PRINCIPAL-PREFIX]")
+		}
+		toks := ts.Value("fake").(*awsfake.Server).SigninTokens()
+		if len(toks) == 0 {
+			ts.Fatalf("no sign-in token issued")
+		}
+		tok := toks[len(toks)-1]
+		if len(args) == 2 && !strings.HasPrefix(tok.Principal, args[1]) {
+			ts.Fatalf("sign-in token of %s, want %s…", tok.Principal, args[1])
+		}
+		ts.Setenv(args[0], tok.Token)
+	},
+	// signin FILE DESTINATION: following the URL in FILE (as a browser
+	// would) through the fake's sign-in endpoint ends in a redirect to
+	// DESTINATION.
+	"signin": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 2 {
+			ts.Fatalf("usage: signin FILE DESTINATION")
+		}
+		base := ts.Value("fake").(*awsfake.Server).URL() + "/"
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		next := strings.TrimSpace(ts.ReadFile(args[0]))
+		for hops := 0; strings.HasPrefix(next, base); hops++ {
+			if hops == 5 {
+				ts.Fatalf("too many redirects")
+			}
+			resp, err := client.Get(next)
+			if err != nil {
+				var ue *url.Error
+				if errors.As(err, &ue) {
+					err = ue.Err // without the URL and its token
+				}
+				ts.Fatalf("%v", err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusFound {
+				ts.Fatalf("%s answered %s: %s", strings.SplitN(next, "?", 2)[0], resp.Status, body)
+			}
+			next = resp.Header.Get("Location")
+		}
+		if next != args[1] {
+			ts.Fatalf("ended at %s, want %s", next, args[1])
+		}
+	},
+	// nosecretsin FILE...: the files hold none of the long-term secret,
+	// the fake's session tokens, the sign-in tokens it issued, or the
+	// secrets of the keys stored in the keyring.
+	"nosecretsin": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) == 0 {
+			ts.Fatalf("usage: nosecretsin FILE...")
+		}
+		secrets := []string{scriptUserSecret, "FQoFAKE"}
+		for _, tok := range ts.Value("fake").(*awsfake.Server).SigninTokens() {
+			secrets = append(secrets, tok.Token)
+		}
+		ring := keyring.New(keyring.Options{Backend: "file", FileDir: ts.Getenv("AWS_VAULT_FILE_DIR"),
+			Passphrase: func(string) (string, error) { return ts.Getenv("AWS_VAULT_FILE_PASSPHRASE"), nil }})
+		names, _ := ring.CredentialNames()
+		for _, n := range names {
+			if k, err := ring.GetCredentials(n); err == nil {
+				secrets = append(secrets, k.SecretAccessKey)
+			}
+		}
+		for _, f := range args {
+			text := ts.ReadFile(f)
+			for _, s := range secrets {
+				if strings.Contains(text, s) {
+					ts.Fatalf("%s contains a secret", f)
+				}
+			}
+		}
+	},
+	// iamkeys N: the fake's user jonsmith has N access keys.
+	"iamkeys": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 1 {
+			ts.Fatalf("usage: iamkeys N")
+		}
+		want, _ := strconv.Atoi(args[0])
+		got := ts.Value("fake").(*awsfake.Server).AccessKeys("111111111111", "jonsmith")
+		if (len(got) == want) == neg {
+			ts.Fatalf("jonsmith has %d access keys %v, want %d", len(got), got, want)
+		}
+	},
+	// storedkey PROFILE [VAR]: the key stored for PROFILE works (an STS
+	// call signed by it succeeds as jonsmith); VAR is set to its key ID.
+	"storedkey": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) < 1 || len(args) > 2 {
+			ts.Fatalf("usage: storedkey PROFILE [VAR]")
+		}
+		ring := keyring.New(keyring.Options{Backend: "file", FileDir: ts.Getenv("AWS_VAULT_FILE_DIR"),
+			Passphrase: func(string) (string, error) { return ts.Getenv("AWS_VAULT_FILE_PASSPHRASE"), nil }})
+		key, err := ring.GetCredentials(args[0])
+		if err != nil {
+			ts.Fatalf("reading the key of %s: %v", args[0], err)
+		}
+		if len(args) == 2 {
+			ts.Setenv(args[1], key.AccessKeyID)
+		}
+		c := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(ts.Value("fake").(*awsfake.Server).URL()),
+			Credentials: credentials.NewStaticCredentialsProvider(key.AccessKeyID, key.SecretAccessKey, "")})
+		out, err := c.GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+		works := err == nil && aws.ToString(out.Arn) == "arn:aws:iam::111111111111:user/jonsmith"
+		if works == neg {
+			ts.Fatalf("stored key of %s works: %v (%v)", args[0], works, err)
+		}
+	},
 	"ptyshell": ptyShell,
 	// stscalls ACTION N: the fake answered ACTION exactly N times.
 	"stscalls": func(ts *testscript.TestScript, neg bool, args []string) {

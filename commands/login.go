@@ -1,0 +1,50 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws-vault/aws-vault/engine"
+	"github.com/aws-vault/aws-vault/engine/login"
+)
+
+// LoginCmd opens the AWS Management Console signed in as a profile.
+type LoginCmd struct {
+	SessionFlags `embed:""`
+
+	Path       string `help:"The AWS service you would like access (console path, e.g. s3/home)." placeholder:"PATH"`
+	Stdout     bool   `short:"s" env:"AWS_VAULT_STDOUT" help:"Print login URL to stdout instead of opening in default browser."`
+	AutoLogout bool   `short:"a" env:"AWS_VAULT_AUTO_LOGOUT" help:"Log out of any console session first, then log in."`
+	Profile    string `arg:"" optional:"" help:"Name of the profile. If none given, credentials will be sourced from env vars." predictor:"profile"`
+}
+
+// Run builds the sign-in URL and opens (or prints) it.
+func (c *LoginCmd) Run(a *App) error {
+	flags := c.SessionFlags
+	if c.Profile == "" && flags.Region == "" {
+		// Credentials from the environment come with the region there,
+		// even inside an aws-vault environment (which the engine would
+		// otherwise ignore).
+		flags.Region = a.Getenv("AWS_REGION")
+		if flags.Region == "" {
+			flags.Region = a.Getenv("AWS_DEFAULT_REGION")
+		}
+	}
+	eng, err := a.Engine(flags)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	console, err := eng.ConsoleURL(ctx, c.Profile, engine.ConsoleOptions{Path: c.Path, AutoLogout: c.AutoLogout})
+	if err != nil {
+		return err
+	}
+	if c.Stdout {
+		_, err := fmt.Fprintln(a.Stdout, console.URL)
+		return err
+	}
+	if err := login.Open(ctx, console.URL, a.Getenv, a.Stderr); err != nil {
+		return fmt.Errorf("%w; use --stdout to print the sign-in URL instead", err)
+	}
+	return nil
+}

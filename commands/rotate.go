@@ -1,0 +1,28 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws-vault/aws-vault/engine/providers"
+)
+
+// RotateCmd replaces a stored access key with a new one.
+type RotateCmd struct {
+	NoSession bool   `short:"n" help:"Call IAM with the long-term key itself, without an MFA session."`
+	Profile   string `arg:"" help:"Name of the profile." predictor:"profile"`
+}
+
+// Run rotates the key.
+func (c *RotateCmd) Run(a *App) error {
+	eng, err := a.Engine(SessionFlags{NoSession: c.NoSession})
+	if err != nil {
+		return err
+	}
+	res, err := eng.RotateKey(context.Background(), c.Profile, a.Stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "Rotated the access key of IAM user %s: %s replaces %s\n", res.User, providers.Redact(res.NewKey), providers.Redact(res.OldKey))
+	return nil
+}
