@@ -36,6 +36,8 @@ type CLI struct {
 	Deny   DenyCmd   `cmd:"" help:"Stop trusting the .awsprofile of a directory."`
 	Prompt PromptCmd `cmd:"" help:"Print the prompt function for a shell, or the prompt segment with --format."`
 
+	Completion CompletionCmd `cmd:"" help:"Print the shell completion script for bash, zsh, fish or powershell."`
+
 	HookExec HookExecCmd `cmd:"" name:"hook-exec" hidden:"" help:"Run by the shell hook; prints code for the shell."`
 }
 
@@ -53,6 +55,10 @@ type Globals struct {
 	FileDir                 string           `help:"Directory for the \"file\" password store." env:"AWS_VAULT_FILE_DIR" default:"~/.awsvault/keys/"`
 	KeyctlScope             string           `help:"Kernel keyring scope for the keyctl backend (user, session, process, thread)." env:"AWS_VAULT_KEYCTL_SCOPE" default:"user" enum:"user,session,process,thread"`
 	Version                 kong.VersionFlag `help:"Show application version."`
+
+	// The original's completion flags, still answered (see completion.go).
+	CompletionScriptBash completionScriptBash `name:"completion-script-bash" hidden:"" help:"Generate completion script for bash."`
+	CompletionScriptZsh  completionScriptZsh  `name:"completion-script-zsh" hidden:"" help:"Generate completion script for ZSH."`
 }
 
 // promptDrivers are the MFA prompt drivers, for --prompt.
@@ -97,6 +103,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []st
 	if err != nil {
 		fmt.Fprintf(stderr, "aws-vault: %v\n", err)
 		return 2
+	}
+	// A completion request (COMP_LINE set by a completion script) is
+	// answered from the command model before parsing: no keyring, no config
+	// beyond what the completed word needs.
+	if app.answerCompletion(parser, args) {
+		return 0
 	}
 	code := run(parser, args, app, &cli, stderr, &exitCode)
 	return code
