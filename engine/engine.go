@@ -21,6 +21,7 @@ import (
 	"github.com/aws-vault/aws-vault/engine/cache"
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/keyring"
+	"github.com/aws-vault/aws-vault/engine/login"
 	"github.com/aws-vault/aws-vault/engine/prompt"
 	"github.com/aws-vault/aws-vault/engine/providers"
 )
@@ -132,9 +133,6 @@ type builder struct {
 // credentials are a role session, so assuming a role with them is chaining.
 func (b *builder) provider(p, chainedFrom *config.Profile) (prov aws.CredentialsProvider, isRole bool, err error) {
 	e := b.e
-	if p.HasSSO() {
-		return nil, false, fmt.Errorf("profile %q in %s: IAM Identity Center (sso_*) profiles are not supported yet", p.Name, p.File)
-	}
 	if p.HasWebIdentity() {
 		if !p.HasRole() {
 			return nil, false, fmt.Errorf("profile %q in %s: web_identity_token_* needs role_arn", p.Name, p.File)
@@ -156,6 +154,14 @@ func (b *builder) provider(p, chainedFrom *config.Profile) (prov aws.Credentials
 		if err != nil {
 			return nil, false, err
 		}
+	case p.HasSSO():
+		// Role credentials from IAM Identity Center are a role session:
+		// a role assumed with them is chaining.
+		source, err = e.ssoProvider(p)
+		if err != nil {
+			return nil, false, err
+		}
+		sourceIsRole = true
 	case p.CredentialProcess != "":
 		source = &providers.Process{Profile: p.Name, Command: p.CredentialProcess}
 	default:
@@ -284,6 +290,12 @@ func roleDigest(ar *providers.AssumeRole, p, target *config.Profile) string {
 	parts = append(parts, "transitive:"+strings.Join(ar.TransitiveKeys, ","))
 	for c := p.SourceProfile; c != nil; c = c.SourceProfile {
 		parts = append(parts, "source:"+c.Name+":"+c.RoleARN+":"+c.MfaSerial)
+		if c.HasSSO() {
+			parts = append(parts, "sso:"+c.SSOStartURL+":"+c.SSOAccountID+":"+c.SSORoleName)
+		}
+	}
+	if p.HasSSO() {
+		parts = append(parts, "sso:"+p.SSOStartURL+":"+p.SSOAccountID+":"+p.SSORoleName)
 	}
 	if p.CredentialProcess != "" {
 		parts = append(parts, "process:"+p.CredentialProcess)
@@ -299,6 +311,32 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// ssoProvider gets p's role credentials from IAM Identity Center, cached
+// as the original caches them: type sso.GetRoleCredentials, the profile's
+// name, and the start URL in the serial's place.
+func (e *Engine) ssoProvider(p *config.Profile) (aws.CredentialsProvider, error) {
+	var missing []string
+	for k, v := range map[string]string{"sso_start_url": p.SSOStartURL, "sso_region": p.SSORegion, "sso_account_id": p.SSOAccountID, "sso_role_name": p.SSORoleName} {
+		if v == "" {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, fmt.Errorf("profile %q in %s: an IAM Identity Center profile needs %s (from the profile or its [sso-session])", p.Name, p.File, strings.Join(missing, ", "))
+	}
+	oidc, portal := providers.SSOClients(p.SSORegion, e.endpoint("SSO_OIDC", p), e.endpoint("SSO", p), e.o.HTTPClient)
+	s := &providers.SSO{
+		OIDC: oidc, Portal: portal, Ring: e.o.Ring, Profile: p.Name, StartURL: p.SSOStartURL,
+		AccountID: p.SSOAccountID, RoleName: p.SSORoleName, Scopes: providers.ParseScopes(p.SSORegistrationScopes),
+		Lock:   func(ctx context.Context, name string) (func(), error) { return cache.Lock(ctx, e.o.LockDir, name) },
+		Open:   func(ctx context.Context, u string) error { return login.Open(ctx, u, e.o.Getenv, e.o.Stderr) },
+		Notice: e.o.Stderr, Now: e.o.Now,
+	}
+	key := keyring.SessionKey{Type: "sso.GetRoleCredentials", ProfileName: p.Name, MfaSerial: p.SSOStartURL}
+	return e.cached(key, "profile "+p.Name+" sso", s.Fetch), nil
 }
 
 // stsClient builds an STS client for p, signed by creds, using the SDK's

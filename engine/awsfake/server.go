@@ -16,7 +16,8 @@
 // service is a table of action handlers (see service in services.go), so
 // more services and actions can be added in their own files. The console
 // sign-in endpoint (/federation and /oauth) is routed by path instead; see
-// federation.go.
+// federation.go. So are IAM Identity Center's OIDC and portal APIs; see
+// sso.go.
 package awsfake
 
 import (
@@ -106,6 +107,7 @@ type Server struct {
 	onCall   func(Call)
 	iam      iamState    // iam.go
 	signin   signinState // federation.go
+	sso      ssoState    // sso.go
 
 	ln  net.Listener
 	srv *http.Server
@@ -297,6 +299,10 @@ const maxBody = 1 << 20
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/federation" || r.URL.Path == "/oauth" {
 		s.serveSignin(w, r)
+		return
+	}
+	if isSSOPath(r.URL.Path) {
+		s.serveSSO(w, r)
 		return
 	}
 	requestID := newRequestID()

@@ -319,3 +319,100 @@ func (k *Keyring) RemoveExpiredSessions(now time.Time) error {
 	}
 	return nil
 }
+
+// OIDCToken is an IAM Identity Center access token, cached for the start
+// URL it signs in to, so that every profile of that portal shares one
+// browser sign-in.
+type OIDCToken struct {
+	AccessToken  string
+	TokenType    string
+	RefreshToken string
+	IDToken      string
+	// ExpiresIn is the lifetime in seconds CreateToken gave the token.
+	ExpiresIn  int32
+	Expiration time.Time
+}
+
+// oidcTokenJSON is the v7 shape: the fields of the SDK's
+// ssooidc.CreateTokenOutput under "Token" (its ResultMetadata encodes as
+// an empty object), and the expiry next to it.
+type oidcTokenJSON struct {
+	Token struct {
+		AccessToken    *string
+		ExpiresIn      int32
+		IdToken        *string //nolint:revive // the SDK's field name
+		RefreshToken   *string
+		TokenType      *string
+		ResultMetadata struct{}
+	}
+	Expiration time.Time
+}
+
+// OIDCTokenKey is the item key of the token for startURL.
+func OIDCTokenKey(startURL string) string { return oidcPrefix + startURL }
+
+// GetOIDCToken reads the token cached for startURL, expired or not. An
+// item that does not decode is treated as absent (it will be replaced).
+func (k *Keyring) GetOIDCToken(startURL string) (OIDCToken, error) {
+	item, err := k.Get(OIDCTokenKey(startURL))
+	if err != nil {
+		return OIDCToken{}, err
+	}
+	var v oidcTokenJSON
+	if err := json.Unmarshal(item.Data, &v); err != nil || v.Token.AccessToken == nil || *v.Token.AccessToken == "" {
+		return OIDCToken{}, ErrNotFound
+	}
+	deref := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	return OIDCToken{
+		AccessToken:  *v.Token.AccessToken,
+		TokenType:    deref(v.Token.TokenType),
+		RefreshToken: deref(v.Token.RefreshToken),
+		IDToken:      deref(v.Token.IdToken),
+		ExpiresIn:    v.Token.ExpiresIn,
+		Expiration:   v.Expiration,
+	}, nil
+}
+
+// SetOIDCToken caches the token for startURL, replacing the one before.
+func (k *Keyring) SetOIDCToken(startURL string, t OIDCToken) error {
+	if startURL == "" {
+		return errors.New("an OIDC token needs a start URL")
+	}
+	var v oidcTokenJSON
+	opt := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	v.Token.AccessToken = &t.AccessToken
+	v.Token.ExpiresIn = t.ExpiresIn
+	v.Token.IdToken = opt(t.IDToken)
+	v.Token.RefreshToken = opt(t.RefreshToken)
+	v.Token.TokenType = opt(t.TokenType)
+	v.Expiration = t.Expiration
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return k.Set(kr.Item{
+		Key:         OIDCTokenKey(startURL),
+		Data:        data,
+		Label:       fmt.Sprintf("aws-vault oidc token for %s (expires %s)", startURL, t.Expiration.Format(time.RFC3339)),
+		Description: "aws-vault oidc token",
+	})
+}
+
+// RemoveOIDCToken deletes the token cached for startURL; a missing one is
+// not an error.
+func (k *Keyring) RemoveOIDCToken(startURL string) error {
+	if err := k.Remove(OIDCTokenKey(startURL)); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
+}

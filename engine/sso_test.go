@@ -1,0 +1,329 @@
+package engine_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/aws-vault/aws-vault/engine"
+	"github.com/aws-vault/aws-vault/engine/awsfake"
+	"github.com/aws-vault/aws-vault/engine/keyring"
+)
+
+const ssoStartURL = "https://d-1234567890.awsapps.com/start"
+
+const ssoConfig = `
+[sso-session corp]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+
+[profile sso-dev]
+sso_session = corp
+sso_account_id = 444444444444
+sso_role_name = Developer
+region = eu-west-1
+
+[profile sso-ops]
+sso_session = corp
+sso_account_id = 444444444444
+sso_role_name = Operator
+
+[profile sso-legacy]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 555555555555
+sso_role_name = ReadOnly
+
+[profile sso-chained]
+source_profile = sso-dev
+role_arn = arn:aws:iam::222222222222:role/ReadOnly
+
+[profile sso-with-role]
+sso_session = corp
+sso_account_id = 444444444444
+sso_role_name = Developer
+role_arn = arn:aws:iam::222222222222:role/ReadOnly
+
+[profile sso-denied]
+sso_session = corp
+sso_account_id = 444444444444
+sso_role_name = Admin
+
+[profile sso-incomplete]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_role_name = Developer
+`
+
+// approvingBrowser is a $BROWSER that approves the device code of the URL
+// it is given through the fake's test hook, as the user would by clicking
+// "Allow" (bash's /dev/tcp: no HTTP client needed).
+const approvingBrowser = `#!/usr/bin/env bash
+url=$1
+hostport=${url#*://}; hostport=${hostport%%/*}
+code=${url##*user_code=}
+exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || exit 1
+printf 'GET /_test/approve?user_code=%s HTTP/1.0\r\nHost: %s\r\n\r\n' "$code" "$hostport" >&3
+read -r status <&3
+case $status in
+*" 200 "*) ;;
+*) echo "approve: $status" >&2; exit 1 ;;
+esac
+`
+
+func newSSOWorld(t *testing.T) *world {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("the test browser is a bash script")
+	}
+	w := newWorld(t, ssoConfig)
+	for _, a := range []awsfake.SSOAssignment{{AccountID: "444444444444", RoleName: "Developer"}, {AccountID: "444444444444", RoleName: "Operator"}, {AccountID: "555555555555", RoleName: "ReadOnly"}} {
+		w.fake.AddSSOAssignment(a)
+	}
+	browser := filepath.Join(t.TempDir(), "browser")
+	if err := os.WriteFile(browser, []byte(approvingBrowser), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	w.env["BROWSER"] = browser
+	w.env["AWS_ENDPOINT_URL_SSO"] = w.fake.URL()
+	w.env["AWS_ENDPOINT_URL_SSO_OIDC"] = w.fake.URL()
+	return w
+}
+
+func (w *world) ssoCreds(t *testing.T, profile string, mod func(*engine.Options)) (*engine.Result, string) {
+	t.Helper()
+	var stderr bytes.Buffer
+	r, err := w.engine(t, func(o *engine.Options) {
+		o.Stderr = &stderr
+		if mod != nil {
+			mod(o)
+		}
+	}).Credentials(context.Background(), profile)
+	if err != nil {
+		t.Fatalf("%s: %v (stderr: %s)", profile, err, stderr.String())
+	}
+	return r, stderr.String()
+}
+
+func callerOf(t *testing.T, w *world, c aws.Credentials) string {
+	t.Helper()
+	client := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(w.fake.URL()),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return c, nil })})
+	out, err := client.GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("GetCallerIdentity: %v", err)
+	}
+	return aws.ToString(out.Arn)
+}
+
+func TestSSOFirstLoginThenReuse(t *testing.T) {
+	w := newSSOWorld(t)
+	r, stderr := w.ssoCreds(t, "sso-dev", nil)
+	if n := w.fake.CountCalls("StartDeviceAuthorization"); n != 1 {
+		t.Fatalf("device flows = %d", n)
+	}
+	clients := w.fake.SSOClients()
+	if len(clients) != 1 || clients[0].Name != "aws-vault" || clients[0].Type != "public" || strings.Join(clients[0].Scopes, ",") != "sso:account:access" {
+		t.Errorf("registered clients %+v", clients)
+	}
+	// The user was told where to go and which code to expect.
+	if !strings.Contains(stderr, w.fake.URL()+"/device?user_code=") || !strings.Contains(stderr, "code ") || !strings.Contains(stderr, ssoStartURL) {
+		t.Errorf("stderr %q", stderr)
+	}
+	if arn := callerOf(t, w, r.Credentials); !strings.HasPrefix(arn, "arn:aws:sts::444444444444:assumed-role/AWSReservedSSO_Developer_") {
+		t.Errorf("caller %s", arn)
+	}
+	if r.Region != "eu-west-1" || !r.Credentials.CanExpire {
+		t.Errorf("result %+v", r)
+	}
+
+	// The token is in the keyring in the original's shape.
+	item, err := w.ring.Get("oidc:" + ssoStartURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Token      map[string]json.RawMessage
+		Expiration time.Time
+	}
+	if err := json.Unmarshal(item.Data, &doc); err != nil {
+		t.Fatalf("%v: %s", err, item.Data)
+	}
+	for _, k := range []string{"AccessToken", "ExpiresIn", "IdToken", "RefreshToken", "TokenType", "ResultMetadata"} {
+		if _, ok := doc.Token[k]; !ok {
+			t.Errorf("Token.%s missing in %s", k, item.Data)
+		}
+	}
+	var access string
+	_ = json.Unmarshal(doc.Token["AccessToken"], &access)
+	if toks := w.fake.SSOTokens(); len(toks) != 1 || toks[0].AccessToken != access {
+		t.Errorf("cached token is not the issued one")
+	}
+	if want := w.now.Add(8 * time.Hour); doc.Expiration.Sub(want).Abs() > 2*time.Second {
+		t.Errorf("expiration %v, want %v", doc.Expiration, want)
+	}
+	// The role credentials are a session keyed as the original keys them.
+	sessions, _ := w.ring.Sessions()
+	if len(sessions) != 1 || sessions[0].Type != "sso.GetRoleCredentials" || sessions[0].ProfileName != "sso-dev" || sessions[0].MfaSerial != ssoStartURL {
+		t.Errorf("sessions %+v", sessions)
+	}
+	// The token is not a credential.
+	if names, _ := w.ring.CredentialNames(); strings.Join(names, ",") != "jonsmith" {
+		t.Errorf("credential names %v", names)
+	}
+
+	// Again: the cached role credentials, no call at all.
+	w.fake.ResetCalls()
+	r2, stderr := w.ssoCreds(t, "sso-dev", nil)
+	if n := len(w.fake.Calls()); n != 0 || r2.Credentials.AccessKeyID != r.Credentials.AccessKeyID || stderr != "" {
+		t.Errorf("second run: %d calls, stderr %q", n, stderr)
+	}
+	// Other profiles of the same start URL (through the session or the
+	// legacy keys) reuse the token: GetRoleCredentials only.
+	for _, p := range []string{"sso-ops", "sso-legacy"} {
+		w.fake.ResetCalls()
+		r, _ := w.ssoCreds(t, p, nil)
+		var actions []string
+		for _, c := range w.fake.Calls() {
+			actions = append(actions, c.Action)
+		}
+		if strings.Join(actions, ",") != "GetRoleCredentials" {
+			t.Errorf("%s: calls %v", p, actions)
+		}
+		if arn := callerOf(t, w, r.Credentials); !strings.Contains(arn, "AWSReservedSSO_") {
+			t.Errorf("%s: caller %s", p, arn)
+		}
+	}
+
+	// clear removes the role sessions, not the token (as the original).
+	if n, err := w.ring.RemoveSessions(""); err != nil || n != 3 {
+		t.Errorf("cleared %d sessions: %v", n, err)
+	}
+	if _, err := w.ring.GetOIDCToken(ssoStartURL); err != nil {
+		t.Errorf("clear removed the token: %v", err)
+	}
+}
+
+func TestSSOExpiredOrRefusedTokenSignsInAgain(t *testing.T) {
+	w := newSSOWorld(t)
+	w.ssoCreds(t, "sso-dev", nil)
+
+	// Nine hours on, the 8h token and the 1h role session have expired.
+	w.now = w.now.Add(9 * time.Hour)
+	w.ssoCreds(t, "sso-dev", nil)
+	if n := w.fake.CountCalls("StartDeviceAuthorization"); n != 2 {
+		t.Errorf("device flows after expiry = %d, want 2", n)
+	}
+	tok, err := w.ring.GetOIDCToken(ssoStartURL)
+	if err != nil || !tok.Expiration.After(w.now) {
+		t.Errorf("new token %v, %v", tok.Expiration, err)
+	}
+
+	// A token the portal refuses before its time (revoked) is dropped and
+	// the sign-in runs again, once.
+	w.fake.RevokeSSOTokens()
+	w.fake.ResetCalls()
+	if _, err := w.ring.RemoveSessions(""); err != nil {
+		t.Fatal(err)
+	}
+	w.ssoCreds(t, "sso-ops", nil)
+	var actions []string
+	for _, c := range w.fake.Calls() {
+		if c.Action != "CreateToken" && c.Action != "ApproveDevice" {
+			actions = append(actions, c.Action+":"+c.Err)
+		}
+	}
+	want := "GetRoleCredentials:UnauthorizedException,RegisterClient:,StartDeviceAuthorization:,GetRoleCredentials:"
+	if strings.Join(actions, ",") != want {
+		t.Errorf("calls %v\nwant %s", actions, want)
+	}
+	tok2, err := w.ring.GetOIDCToken(ssoStartURL)
+	if err != nil || tok2.AccessToken == tok.AccessToken {
+		t.Errorf("the refused token is still cached (%v)", err)
+	}
+}
+
+func TestSSOAsSourceOfRole(t *testing.T) {
+	w := newSSOWorld(t)
+	r, stderr := w.ssoCreds(t, "sso-chained", func(o *engine.Options) { o.Duration = 2 * time.Hour })
+	var ar *awsfake.Call
+	calls := w.fake.Calls()
+	for i := range calls {
+		if calls[i].Action == "AssumeRole" {
+			ar = &calls[i]
+		}
+	}
+	if ar == nil || !strings.Contains(ar.Principal, "assumed-role/AWSReservedSSO_Developer_") || ar.Params.Get("DurationSeconds") != "3600" {
+		t.Fatalf("AssumeRole %+v", ar)
+	}
+	// SSO credentials are a role session: the role is chained, so 1h.
+	if !strings.Contains(stderr, "role chaining is limited") {
+		t.Errorf("stderr %q", stderr)
+	}
+	if arn := callerOf(t, w, r.Credentials); !strings.HasPrefix(arn, "arn:aws:sts::222222222222:assumed-role/ReadOnly/") {
+		t.Errorf("caller %s", arn)
+	}
+	sessions, _ := w.ring.Sessions()
+	types := map[string]string{}
+	for _, s := range sessions {
+		types[s.Type] = s.ProfileName
+	}
+	if types["sso.GetRoleCredentials"] != "sso-dev" || types["sts.AssumeRole"] != "sso-chained" {
+		t.Errorf("sessions %+v", sessions)
+	}
+
+	// role_arn next to the sso_* keys: the role is assumed with the
+	// profile's own SSO credentials, and the token is reused.
+	w.fake.ResetCalls()
+	r, _ = w.ssoCreds(t, "sso-with-role", nil)
+	var actions []string
+	for _, c := range w.fake.Calls() {
+		actions = append(actions, c.Action)
+	}
+	if strings.Join(actions, ",") != "GetRoleCredentials,AssumeRole" {
+		t.Errorf("calls %v", actions)
+	}
+	if arn := callerOf(t, w, r.Credentials); !strings.HasPrefix(arn, "arn:aws:sts::222222222222:assumed-role/ReadOnly/") {
+		t.Errorf("caller %s", arn)
+	}
+}
+
+func TestSSOErrors(t *testing.T) {
+	w := newSSOWorld(t)
+	_, err := w.engine(t, nil).Credentials(context.Background(), "sso-incomplete")
+	if err == nil || !strings.Contains(err.Error(), `profile "sso-incomplete"`) || !strings.Contains(err.Error(), "needs sso_account_id, sso_region") {
+		t.Errorf("incomplete profile: %v", err)
+	}
+	if n := len(w.fake.Calls()); n != 0 {
+		t.Errorf("%d calls for an incomplete profile", n)
+	}
+	_, err = w.engine(t, nil).Credentials(context.Background(), "sso-denied")
+	if err == nil || !strings.Contains(err.Error(), "role Admin in account 444444444444") || !strings.Contains(err.Error(), "No access") {
+		t.Errorf("unassigned role: %v", err)
+	}
+	if sessions, _ := w.ring.Sessions(); len(sessions) != 0 {
+		t.Errorf("a failure was cached: %v", sessions)
+	}
+	// A device code nobody approves: a clear timeout.
+	w.fake.SetSSODeviceFlow(time.Second, 2*time.Second)
+	w.env["BROWSER"] = "true"
+	if err := w.ring.RemoveOIDCToken(ssoStartURL); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.engine(t, nil).Credentials(context.Background(), "sso-dev")
+	if err == nil || !strings.Contains(err.Error(), "was not approved within 2s") {
+		t.Errorf("not approved: %v", err)
+	}
+	if _, err := w.ring.GetOIDCToken(ssoStartURL); err != keyring.ErrNotFound {
+		t.Errorf("token after a failed sign-in: %v", err)
+	}
+}
