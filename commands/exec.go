@@ -179,7 +179,7 @@ func childEnviron(a *App, env *engine.Env) []string {
 		drop[k] = true
 	}
 	var out []string
-	for _, kv := range os.Environ() {
+	for _, kv := range engine.ChildEnviron(os.Environ()) {
 		k, _, _ := strings.Cut(kv, "=")
 		if !drop[k] {
 			out = append(out, kv)

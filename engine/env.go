@@ -2,13 +2,32 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
 // Shadowing are the variables that would override or confuse the
 // credentials aws-vault sets, so they are removed.
 var Shadowing = []string{"AWS_DEFAULT_PROFILE", "AWS_PROFILE", "AWS_SDK_LOAD_CONFIG", "AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}
+
+// Private are variables aws-vault reads that must never reach a process it
+// starts: with the file backend's passphrase, a child could decrypt every
+// stored long-term key.
+var Private = []string{"AWS_VAULT_FILE_PASSPHRASE"}
+
+// ChildEnviron is environ without the Private variables.
+func ChildEnviron(environ []string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(Private, k) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
 
 // Env is a change to the environment: variables to set, and to unset.
 type Env struct {
