@@ -117,8 +117,10 @@ func newCache(base context.Context, name string, o *Options) *credCache {
 	return &credCache{src: o.Source, minTTL: o.MinTTL, now: o.Now, logf: o.Logf, name: name, base: base, sem: make(chan struct{}, 1)}
 }
 
+// fresh uses the expiry clients are told, the announced one included for a
+// key that does not expire, so an entry is never served past it.
 func (c *credCache) fresh(e *entry, now time.Time) bool {
-	return e != nil && (!e.creds.CanExpire || e.creds.Expires.Sub(now) > c.minTTL)
+	return e != nil && e.expires().Sub(now) > c.minTTL
 }
 
 // get returns credentials with more than minTTL left, fetching new ones
