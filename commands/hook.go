@@ -214,7 +214,7 @@ func (a *App) hookFailure(sh shells.Shell, pwd string, st hookState, now time.Ti
 		msg = msg[:i]
 	}
 	a.notice("profile %s not loaded: %s", st.Profile, msg)
-	retry, serr := sh.SetLocal(map[string]string{shells.VarRefresh: fmt.Sprint(now.Add(time.Minute).Unix())})
+	retry, serr := sh.SetLocal(refreshVars(now.Add(time.Minute), now))
 	if serr != nil {
 		return "", serr
 	}

@@ -66,9 +66,13 @@ var stateVars = []string{shells.VarExpiry, shells.VarExpiryUptime, shells.VarRef
 // activationVars are the unexported variables set along with credentials:
 // the expiry (for the prompt) and when to refresh (for the hook).
 func activationVars(res *engine.Result, st hookState, minTTL time.Duration, now time.Time) map[string]string {
+	// Every variable is written, empty when it does not apply, so nothing
+	// of a previous profile's expiry survives a switch.
+	vars := map[string]string{shells.VarExpiry: "", shells.VarRefresh: "", shells.VarExpiryUptime: "", shells.VarRefreshUptime: ""}
 	if !res.Credentials.CanExpire {
 		st.RefreshAt = 0
-		return map[string]string{shells.VarState: st.String()}
+		vars[shells.VarState] = st.String()
+		return vars
 	}
 	exp := res.Credentials.Expires
 	refresh := exp.Add(-minTTL)
@@ -76,12 +80,23 @@ func activationVars(res *engine.Result, st hookState, minTTL time.Duration, now 
 		refresh = now.Add(time.Minute) // a session shorter than AWS_MIN_TTL: look again soon
 	}
 	st.RefreshAt = refresh.Unix()
-	vars := map[string]string{shells.VarState: st.String()}
+	vars[shells.VarState] = st.String()
 	vars[shells.VarExpiry] = strconv.FormatInt(exp.Unix(), 10)
-	vars[shells.VarRefresh] = strconv.FormatInt(refresh.Unix(), 10)
+	for k, v := range refreshVars(refresh, now) {
+		vars[k] = v
+	}
 	if up, ok := uptime(); ok {
 		vars[shells.VarExpiryUptime] = strconv.FormatInt(int64(up)+int64(exp.Sub(now).Seconds()), 10)
-		vars[shells.VarRefreshUptime] = strconv.FormatInt(int64(up)+int64(refresh.Sub(now).Seconds()), 10)
+	}
+	return vars
+}
+
+// refreshVars tell the hook when to run again, by the clock and (for fish,
+// which has none) by seconds since boot.
+func refreshVars(at, now time.Time) map[string]string {
+	vars := map[string]string{shells.VarRefresh: strconv.FormatInt(at.Unix(), 10), shells.VarRefreshUptime: ""}
+	if up, ok := uptime(); ok {
+		vars[shells.VarRefreshUptime] = strconv.FormatInt(int64(up)+int64(at.Sub(now).Seconds()), 10)
 	}
 	return vars
 }

@@ -3,7 +3,7 @@ function _aws_vault_hook --on-event fish_prompt --on-variable PWD
     set -l _aws_vault_run 0
     if test "$PWD" != "$_aws_vault_hook_pwd"
         set _aws_vault_run 1
-    else if set -q _aws_vault_hook_refresh_up[1]; and test -r /proc/uptime
+    else if test -n "$_aws_vault_hook_refresh_up"; and test -r /proc/uptime
         # fish has no clock of its own: compare seconds since boot.
         read -l _aws_vault_up </proc/uptime
         set _aws_vault_up (string split -f1 ' ' -- $_aws_vault_up)

@@ -2,7 +2,7 @@
 # from fish_prompt or fish_right_prompt.
 function aws_vault_prompt
     set -q AWS_VAULT[1]; or return 0
-    if not set -q _aws_vault_exp_up[1]; or not test -r /proc/uptime
+    if test -z "$_aws_vault_exp_up"; or not test -r /proc/uptime
         printf '%s' $AWS_VAULT
         return 0
     end
