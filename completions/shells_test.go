@@ -291,6 +291,27 @@ func TestBash(t *testing.T) {
 	}
 }
 
+// TestBashInsideOpenQuotes: a candidate completed inside an open quote is
+// escaped for that quote, so $(…) in a profile name never runs.
+func TestBashInsideOpenQuotes(t *testing.T) {
+	t.Parallel()
+	env := fixture(t)
+	cfg := filepath.Join(homeOf(env), ".aws", "config")
+	if err := os.WriteFile(cfg, []byte("[profile a$(id)b]\n[profile it's]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := writeScript(t, "bash")
+	for line, want := range map[string]string{
+		`aws-vault exec "a`: `"a\$(id)b`,
+		`aws-vault exec 'i`: `'it'\''s`,
+		`aws-vault exec a`:  `a\$\(id\)b`,
+	} {
+		if got := bashComplete(t, env, script, line, ""); !slices.Equal(got, []string{want}) {
+			t.Errorf("bash %s: %q, want %q", line, got, want)
+		}
+	}
+}
+
 // TestBashProfileWithSpace: a candidate bash would split is escaped.
 func TestBashProfileWithSpace(t *testing.T) {
 	t.Parallel()

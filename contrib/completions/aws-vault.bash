@@ -34,7 +34,18 @@ _aws_vault() {
         while IFS= read -r line; do
             [[ -n $line ]] || continue
             case $cur in
-            \'* | \"*) COMPREPLY+=("${cur:0:1}$line") ;;
+            \'*)
+                # Inside an open single quote only ' itself needs care.
+                COMPREPLY+=("'${line//\'/\'\\\'\'}")
+                ;;
+            \"*)
+                # Inside an open double quote \ " $ and ` stay special.
+                line=${line//\\/\\\\}
+                line=${line//\"/\\\"}
+                line=${line//\$/\\\$}
+                line=${line//\`/\\\`}
+                COMPREPLY+=("\"$line")
+                ;;
             *)
                 printf -v line '%q' "$line"
                 COMPREPLY+=("$line")
