@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -100,11 +101,18 @@ func LogoutURL(endpoint, next string) (string, error) {
 }
 
 // CheckEndpoint checks that a federation endpoint given by the user is an
-// absolute http(s) URL.
+// absolute https URL, or http on a loopback address: getSigninToken sends
+// the session's secret key and token in its query string.
 func CheckEndpoint(endpoint string) error {
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
 		return fmt.Errorf("%q is not an http(s) URL without a query", endpoint)
+	}
+	if u.Scheme == "http" {
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return fmt.Errorf("%q would send session credentials in the clear; use https (http is for loopback test servers only)", endpoint)
+		}
 	}
 	return nil
 }

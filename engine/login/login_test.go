@@ -175,3 +175,19 @@ func TestOpener(t *testing.T) {
 		t.Errorf("$BROWSER: %q", got)
 	}
 }
+
+func TestCheckEndpointRefusesCleartextToOtherHosts(t *testing.T) {
+	for ep, ok := range map[string]bool{
+		"https://signin.aws.amazon.com/federation": true,
+		"http://127.0.0.1:8080/federation":         true,
+		"http://[::1]:8080/federation":             true,
+		"http://localhost:1/federation":            true,
+		"http://signin.example.com/federation":     false,
+		"http://10.0.0.1/federation":               false,
+		"ftp://x/federation":                       false,
+	} {
+		if err := CheckEndpoint(ep); (err == nil) != ok {
+			t.Errorf("CheckEndpoint(%q) = %v", ep, err)
+		}
+	}
+}

@@ -93,12 +93,22 @@ func RunProxy(ctx context.Context, o ProxyOptions) (err error) {
 		}
 		added = true
 	}
+	// One deferred step: remove the address, then the state file, but keep
+	// the state file when the address could not be removed, so that
+	// proxy --stop still knows there is something to clean up.
+	stateWritten := false
 	defer func() {
 		if added {
 			o.Logf("proxy: removing %s from the loopback interface: %s", MetadataIP, aliasCommandText(false))
-			if rerr := removeAlias(); rerr != nil && err == nil {
-				err = rerr
+			if rerr := removeAlias(); rerr != nil {
+				if err == nil {
+					err = rerr
+				}
+				return
 			}
+		}
+		if stateWritten {
+			os.Remove(o.StateFile)
 		}
 	}()
 
@@ -111,7 +121,7 @@ func RunProxy(ctx context.Context, o ProxyOptions) (err error) {
 		ln.Close()
 		return err
 	}
-	defer os.Remove(o.StateFile)
+	stateWritten = true
 
 	srv := newHTTPServer(newProxyHandler(o.Upstream, o.Logf))
 	done := make(chan error, 1)
