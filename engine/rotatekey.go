@@ -78,7 +78,7 @@ func (e *Engine) RotateKey(ctx context.Context, name string, out io.Writer) (*ro
 	r := &rotate.Rotation{
 		Profile: q.Name,
 		Store:   &keyStore{ring: e.o.Ring, profile: q.Name},
-		IAM:     e.iamClient(p, signer),
+		IAM:     e.iamClient(q, signer),
 		Verify: func(ctx context.Context, k keyring.LongTerm) (string, error) {
 			c := e.stsClient(q, staticProvider(aws.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}))
 			out, err := c.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
