@@ -158,10 +158,14 @@ async function main(argv) {
   return failed ? 1 : 0;
 }
 
+// Set the exit code and let node exit by itself: process.exit() can cut
+// off output still queued for a pipe (stdout to a pipe is asynchronous).
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (err) => {
     console.error(err && err.stack ? err.stack : String(err));
-    process.exit(2);
+    process.exitCode = 2;
   },
 );
