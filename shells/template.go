@@ -1,6 +1,8 @@
 package shells
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 	"text/template"
 )
@@ -18,4 +20,41 @@ func RenderTemplate(name, text string, quote func(string) (string, error), data 
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// LocalScript renders a SetLocal for one shell: stmt makes the statement
+// that sets name, global and unexported, to an already quoted value.
+// Names are sorted and validated, values quoted.
+func LocalScript(vars map[string]string, quote func(string) (string, error), stmt func(name, quoted string) string) (string, error) {
+	names := make([]string, 0, len(vars))
+	for n := range vars {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		if !ValidName(n) {
+			return "", fmt.Errorf("shells: invalid variable name %q", n)
+		}
+		q, err := quote(vars[n])
+		if err != nil {
+			return "", fmt.Errorf("shells: value of %s: %w", n, err)
+		}
+		b.WriteString(stmt(n, q))
+		b.WriteByte('\n')
+	}
+	return b.String(), nil
+}
+
+// HookScript renders a shell's hook file with its prompt file inside it
+// (as {{.Prompt}}).
+func HookScript(hookName, hookText, promptName, promptText string, quote func(string) (string, error), o HookOptions) (string, error) {
+	p, err := RenderTemplate(promptName, promptText, quote, o)
+	if err != nil {
+		return "", err
+	}
+	return RenderTemplate(hookName, hookText, quote, struct {
+		HookOptions
+		Prompt string
+	}{o, p})
 }

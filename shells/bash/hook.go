@@ -2,7 +2,6 @@ package bash
 
 import (
 	_ "embed"
-	"sort"
 	"strings"
 
 	"github.com/aws-vault/aws-vault/shells"
@@ -17,23 +16,7 @@ var promptScript string
 // SetLocal sets unexported variables with declare -g, so the hook's eval
 // inside a function sets them globally.
 func (sh Shell) SetLocal(vars map[string]string) (string, error) {
-	names := make([]string, 0, len(vars))
-	for n := range vars {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, n := range names {
-		if !shells.ValidName(n) {
-			return "", &shells.QuoteError{Reason: "invalid name " + n}
-		}
-		q, err := sh.Quote(vars[n])
-		if err != nil {
-			return "", err
-		}
-		b.WriteString("declare -g " + n + "=" + q + "\n")
-	}
-	return b.String(), nil
+	return shells.LocalScript(vars, sh.Quote, func(n, q string) string { return "declare -g " + n + "=" + q })
 }
 
 // UnsetLocal unsets variables.
@@ -53,12 +36,5 @@ func (sh Shell) Prompt(o shells.HookOptions) (string, error) {
 // before what is there, keeping a string a string and an array an array)
 // and the prompt function.
 func (sh Shell) Hook(o shells.HookOptions) (string, error) {
-	p, err := sh.Prompt(o)
-	if err != nil {
-		return "", err
-	}
-	return shells.RenderTemplate("hook.bash", hookScript, sh.Quote, struct {
-		shells.HookOptions
-		Prompt string
-	}{o, p})
+	return shells.HookScript("hook.bash", hookScript, "prompt.bash", promptScript, sh.Quote, o)
 }

@@ -2,7 +2,6 @@ package fish
 
 import (
 	_ "embed"
-	"sort"
 	"strings"
 
 	"github.com/aws-vault/aws-vault/shells"
@@ -16,23 +15,7 @@ var promptScript string
 
 // SetLocal sets global, unexported variables.
 func (sh Shell) SetLocal(vars map[string]string) (string, error) {
-	names := make([]string, 0, len(vars))
-	for n := range vars {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, n := range names {
-		if !shells.ValidName(n) {
-			return "", &shells.QuoteError{Reason: "invalid name " + n}
-		}
-		q, err := sh.Quote(vars[n])
-		if err != nil {
-			return "", err
-		}
-		b.WriteString("set -gu " + n + " " + q + "\n")
-	}
-	return b.String(), nil
+	return shells.LocalScript(vars, sh.Quote, func(n, q string) string { return "set -gu " + n + " " + q })
 }
 
 // UnsetLocal erases global variables.
@@ -52,12 +35,5 @@ func (sh Shell) Prompt(o shells.HookOptions) (string, error) {
 // on every change of PWD, and the prompt function. Defining a function
 // twice replaces it, so sourcing it twice is harmless.
 func (sh Shell) Hook(o shells.HookOptions) (string, error) {
-	p, err := sh.Prompt(o)
-	if err != nil {
-		return "", err
-	}
-	return shells.RenderTemplate("hook.fish", hookScript, sh.Quote, struct {
-		shells.HookOptions
-		Prompt string
-	}{o, p})
+	return shells.HookScript("hook.fish", hookScript, "prompt.fish", promptScript, sh.Quote, o)
 }

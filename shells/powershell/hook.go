@@ -2,7 +2,6 @@ package powershell
 
 import (
 	_ "embed"
-	"sort"
 	"strings"
 
 	"github.com/aws-vault/aws-vault/shells"
@@ -16,23 +15,7 @@ var promptScript string
 
 // SetLocal sets global PowerShell variables.
 func (sh Shell) SetLocal(vars map[string]string) (string, error) {
-	names := make([]string, 0, len(vars))
-	for n := range vars {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, n := range names {
-		if !shells.ValidName(n) {
-			return "", &shells.QuoteError{Reason: "invalid name " + n}
-		}
-		q, err := sh.Quote(vars[n])
-		if err != nil {
-			return "", err
-		}
-		b.WriteString("$global:" + n + " = " + q + "\n")
-	}
-	return b.String(), nil
+	return shells.LocalScript(vars, sh.Quote, func(n, q string) string { return "$global:" + n + " = " + q })
 }
 
 // UnsetLocal removes global variables.
@@ -52,12 +35,5 @@ func (sh Shell) Prompt(o shells.HookOptions) (string, error) {
 // Hook returns the code for $PROFILE: it wraps the existing prompt function
 // once, keeping $LASTEXITCODE, and defines the prompt function.
 func (sh Shell) Hook(o shells.HookOptions) (string, error) {
-	p, err := sh.Prompt(o)
-	if err != nil {
-		return "", err
-	}
-	return shells.RenderTemplate("hook.ps1", hookScript, sh.Quote, struct {
-		shells.HookOptions
-		Prompt string
-	}{o, p})
+	return shells.HookScript("hook.ps1", hookScript, "prompt.ps1", promptScript, sh.Quote, o)
 }

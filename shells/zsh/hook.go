@@ -2,7 +2,6 @@ package zsh
 
 import (
 	_ "embed"
-	"sort"
 	"strings"
 
 	"github.com/aws-vault/aws-vault/shells"
@@ -17,23 +16,7 @@ var promptScript string
 // SetLocal sets unexported variables with typeset -g, so the hook's eval
 // inside a function sets them globally.
 func (sh Shell) SetLocal(vars map[string]string) (string, error) {
-	names := make([]string, 0, len(vars))
-	for n := range vars {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, n := range names {
-		if !shells.ValidName(n) {
-			return "", &shells.QuoteError{Reason: "invalid name " + n}
-		}
-		q, err := sh.Quote(vars[n])
-		if err != nil {
-			return "", err
-		}
-		b.WriteString("typeset -g " + n + "=" + q + "\n")
-	}
-	return b.String(), nil
+	return shells.LocalScript(vars, sh.Quote, func(n, q string) string { return "typeset -g " + n + "=" + q })
 }
 
 // UnsetLocal unsets variables.
@@ -50,15 +33,7 @@ func (sh Shell) Prompt(o shells.HookOptions) (string, error) {
 }
 
 // Hook returns the code for ~/.zshrc: precmd and chpwd hooks (add-zsh-hook adds
-// each once)
-// and the prompt function.
+// each once) and the prompt function.
 func (sh Shell) Hook(o shells.HookOptions) (string, error) {
-	p, err := sh.Prompt(o)
-	if err != nil {
-		return "", err
-	}
-	return shells.RenderTemplate("hook.zsh", hookScript, sh.Quote, struct {
-		shells.HookOptions
-		Prompt string
-	}{o, p})
+	return shells.HookScript("hook.zsh", hookScript, "prompt.zsh", promptScript, sh.Quote, o)
 }
