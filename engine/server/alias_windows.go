@@ -3,6 +3,9 @@ package server
 import (
 	"os"
 	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/windows"
 )
 
 // DefaultStateFile is where the running proxy records itself.
@@ -30,5 +33,24 @@ func aliasCommandText(add bool) string { return commandText("netsh", aliasArgs(a
 func addAlias() error    { return runAliasCommand("netsh", aliasArgs(true)...) }
 func removeAlias() error { return runAliasCommand("netsh", aliasArgs(false)...) }
 
-// isProxyProcess trusts the state file in ProgramData.
-func isProxyProcess(pid int, exe string) bool { return true }
+// isProxyProcess checks that pid runs the executable the state file names
+// and that this is aws-vault itself, so a state file planted in ProgramData
+// cannot make an Administrator's proxy --stop end another process.
+func isProxyProcess(pid int, exe string) bool {
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		return false
+	}
+	defer windows.CloseHandle(h)
+	buf := make([]uint16, windows.MAX_LONG_PATH)
+	n := uint32(len(buf))
+	if err := windows.QueryFullProcessImageName(h, 0, &buf[0], &n); err != nil {
+		return false
+	}
+	image := windows.UTF16ToString(buf[:n])
+	self, err := os.Executable()
+	if err != nil || exe == "" {
+		return false
+	}
+	return strings.EqualFold(filepath.Clean(image), filepath.Clean(exe)) && strings.EqualFold(filepath.Clean(image), filepath.Clean(self))
+}
