@@ -124,7 +124,7 @@ func (s *Server) signin1(r *http.Request, params url.Values, perr error, call *C
 		} else {
 			s.failures[action] = q[1:]
 		}
-		return 0, nil, "", &signinError{f.status, f.code, "injected failure"}
+		return 0, nil, "", &signinError{f.status, f.code, f.text()}
 	}
 	now := s.now().UTC()
 	switch action {

@@ -176,6 +176,14 @@ func TestIAMAccessKeyLifecycle(t *testing.T) {
 		if got := srv.AccessKeys(aliceAccount, "alice"); len(got) != 1 {
 			t.Errorf("keys after a failed create: %v", got)
 		}
+		if msg := wantAPIError(t, err, "ServiceFailure", 400).ErrorMessage(); msg != "injected failure" {
+			t.Errorf("message %q", msg)
+		}
+		srv.FailNextMessage("DeleteAccessKey", "AccessDenied", "not <you>", 403)
+		_, err = newIAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{AccessKeyId: aws.String(newID)})
+		if msg := wantAPIError(t, err, "AccessDenied", 403).ErrorMessage(); msg != "not <you>" {
+			t.Errorf("message %q", msg)
+		}
 	})
 }
 

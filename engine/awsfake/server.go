@@ -114,8 +114,17 @@ type Server struct {
 }
 
 type injectedFailure struct {
-	code   string
-	status int
+	code    string
+	status  int
+	message string // "" means "injected failure"
+}
+
+// text is the error message the failure is answered with.
+func (f injectedFailure) text() string {
+	if f.message == "" {
+		return "injected failure"
+	}
+	return f.message
 }
 
 // New returns a server that is not listening yet; see Listen and Serve.
@@ -282,12 +291,19 @@ func (s *Server) CountCalls(action string) int {
 // 5xx and throttling errors, so such a failure is usually invisible to them
 // unless queued as many times as the client's attempts.
 func (s *Server) FailNext(action, code string, status int) {
+	s.FailNextMessage(action, code, "", status)
+}
+
+// FailNextMessage is FailNext with the error message to answer with
+// (FailNext answers "injected failure"), for tests that check how an AWS
+// error's message reaches the user.
+func (s *Server) FailNextMessage(action, code, message string, status int) {
 	if status == 0 {
 		status = http.StatusBadRequest
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failures[action] = append(s.failures[action], injectedFailure{code: code, status: status})
+	s.failures[action] = append(s.failures[action], injectedFailure{code: code, status: status, message: message})
 }
 
 // maxBody bounds the size of a request body.
@@ -408,7 +424,7 @@ func (s *Server) dispatch(svc *service, r *http.Request, body []byte, params url
 		} else {
 			s.failures[action] = q[1:]
 		}
-		return fail(&apiError{Status: f.status, Code: f.code, Message: "injected failure"})
+		return fail(&apiError{Status: f.status, Code: f.code, Message: f.text()})
 	}
 
 	result, err := h(rc)

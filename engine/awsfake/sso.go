@@ -363,7 +363,7 @@ func (s *Server) sso1(r *http.Request, body []byte, action string, call *Call) s
 		call.Params.Set("account_id", q.Get("account_id"))
 		call.Params.Set("role_name", q.Get("role_name"))
 		if f := s.injected(action); f != nil {
-			return ssoReply{err: portalError(f.status, f.code, "injected failure")}
+			return ssoReply{err: portalError(f.status, f.code, f.text())}
 		}
 		return s.ssoGetRoleCredentials(r.Header.Get("x-amz-sso_bearer_token"), q.Get("account_id"), q.Get("role_name"), now, call)
 	}
@@ -392,7 +392,7 @@ func (s *Server) sso1(r *http.Request, body []byte, action string, call *Call) s
 		call.Params.Add("scopes", sc)
 	}
 	if f := s.injected(action); f != nil {
-		return ssoReply{err: oidcError(f.status, f.code, "injected", "injected failure")}
+		return ssoReply{err: oidcError(f.status, f.code, "injected", f.text())}
 	}
 	switch action {
 	case "RegisterClient":

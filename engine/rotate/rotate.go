@@ -193,7 +193,9 @@ func (r *Rotation) Run(ctx context.Context) (*Result, error) {
 	if err := r.Store.Set(nk); err != nil {
 		got, getErr := r.Store.Get()
 		if getErr != nil || got.AccessKeyID != nk.AccessKeyID {
-			return nil, r.undoStore(ctx, user, old, nk, got, err, getErr)
+			undo, cancel := undoContext(ctx)
+			defer cancel()
+			return nil, r.undoStore(undo, user, old, nk, got, err, getErr)
 		}
 		log.Printf("storing the new key reported %v, but the keyring holds it; going on", err)
 	}
@@ -201,7 +203,9 @@ func (r *Rotation) Run(ctx context.Context) (*Result, error) {
 	// 5. Wait until it works.
 	fmt.Fprintf(out, "Waiting for the new access key to work\n")
 	if err := r.waitFor(ctx, nk, userARN); err != nil {
-		return nil, r.undoNew(ctx, user, old, nk, err)
+		undo, cancel := undoContext(ctx)
+		defer cancel()
+		return nil, r.undoNew(undo, user, old, nk, err)
 	}
 
 	// 6. Delete the old key.
@@ -243,6 +247,13 @@ func (r *Rotation) listKeys(ctx context.Context, user string) ([]string, error) 
 	return ids, nil
 }
 
+// undoContext lets the clean-up after a failure finish even when the
+// failure was the caller giving up (Ctrl-C): leaving an unused key behind
+// is the worse outcome. It is bounded all the same.
+func undoContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
 // undoStore handles a failure to store the new key; got and getErr are
 // what reading the keyring back gave.
 func (r *Rotation) undoStore(ctx context.Context, user string, old, nk, got keyring.LongTerm, setErr, getErr error) error {
@@ -269,9 +280,11 @@ func (r *Rotation) undoNew(ctx context.Context, user string, old, nk keyring.Lon
 	e := &Error{Step: stepWait, Err: waitErr, User: user}
 	if err := r.Store.Set(old); err != nil {
 		// Both keys stay: the keyring holds the new one, which AWS may
-		// yet accept, and the old one still works.
-		e.Live, e.Delete = nk.AccessKeyID, old.AccessKeyID
-		e.Note = fmt.Sprintf("putting the old key back into the keyring failed too (%v): the keyring holds the new key %s and both keys are active; when aws-vault exec works with the new key, the old one can go", err, nk.AccessKeyID)
+		// yet accept, and the old one still works. Nothing is to be
+		// deleted by hand yet: the new key has never worked, so the
+		// old one may still be the only key that does.
+		e.Live = nk.AccessKeyID
+		e.Note = fmt.Sprintf("putting the old key back into the keyring failed too (%v): the keyring holds the new key %s and both keys are active; when aws-vault exec works with the new key, the old one (%s) can go", err, nk.AccessKeyID, old.AccessKeyID)
 		return e
 	}
 	e.Live = old.AccessKeyID

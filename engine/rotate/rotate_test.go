@@ -5,112 +5,47 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/smithy-go"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/aws-vault/aws-vault/engine/awsfake"
 	"github.com/aws-vault/aws-vault/engine/keyring"
 )
 
+// Every AWS call of these tests goes through the SDK's IAM and STS clients
+// to the project's fake endpoint (engine/awsfake), which checks their
+// signatures; failures are injected there with FailNext. The keyring is a
+// real file keyring in a temporary directory, wrapped where a test needs a
+// keyring failure.
+
 const (
-	userName = "alice"
-	userARN  = "arn:aws:iam::111111111111:user/alice"
-	oldID    = "AKIAOLDOLDOLDOLD0001"
-	oldKey   = "oldSecret"
+	account   = "111111111111"
+	userName  = "alice"
+	userARN   = "arn:aws:iam::111111111111:user/alice"
+	bobARN    = "arn:aws:iam::111111111111:user/bob"
+	mfaSerial = "arn:aws:iam::111111111111:mfa/alice"
+	mfaCode   = "123456"
+	oldID     = "AKIAOLDOLDOLDOLD0001"
+	oldKey    = "oldSecret"
+	otherID   = "AKIAOTHEROTHEROTHER1"
+	profile   = "alice"
 )
 
-// fakeIAM is one IAM user's keys, with errors to return per action.
-type fakeIAM struct {
-	keys    map[string]string // id -> secret
-	fail    map[string][]error
-	calls   []string
-	counter int
-}
-
-func newFakeIAM() *fakeIAM {
-	return &fakeIAM{keys: map[string]string{oldID: oldKey}, fail: map[string][]error{}}
-}
-
-func (f *fakeIAM) failNext(action string, err error) { f.fail[action] = append(f.fail[action], err) }
-
-func (f *fakeIAM) injected(action string) error {
-	f.calls = append(f.calls, action)
-	if q := f.fail[action]; len(q) > 0 {
-		f.fail[action] = q[1:]
-		return q[0]
-	}
-	return nil
-}
-
-func (f *fakeIAM) ids() []string {
-	var out []string
-	for id := range f.keys {
-		out = append(out, id)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func (f *fakeIAM) GetUser(_ context.Context, in *iam.GetUserInput, _ ...func(*iam.Options)) (*iam.GetUserOutput, error) {
-	if err := f.injected("GetUser"); err != nil {
-		return nil, err
-	}
-	return &iam.GetUserOutput{User: &types.User{UserName: aws.String(userName), Arn: aws.String(userARN)}}, nil
-}
-
-func (f *fakeIAM) ListAccessKeys(_ context.Context, in *iam.ListAccessKeysInput, _ ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error) {
-	if err := f.injected("ListAccessKeys"); err != nil {
-		return nil, err
-	}
-	out := &iam.ListAccessKeysOutput{}
-	for _, id := range f.ids() {
-		out.AccessKeyMetadata = append(out.AccessKeyMetadata, types.AccessKeyMetadata{AccessKeyId: aws.String(id), UserName: aws.String(userName)})
-	}
-	return out, nil
-}
-
-func (f *fakeIAM) CreateAccessKey(_ context.Context, in *iam.CreateAccessKeyInput, _ ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error) {
-	if err := f.injected("CreateAccessKey"); err != nil {
-		return nil, err
-	}
-	if aws.ToString(in.UserName) != userName {
-		return nil, fmt.Errorf("user %q", aws.ToString(in.UserName))
-	}
-	if len(f.keys) >= 2 {
-		return nil, &smithy.GenericAPIError{Code: "LimitExceeded", Message: "Cannot exceed quota for AccessKeysPerUser: 2"}
-	}
-	f.counter++
-	id, secret := fmt.Sprintf("AKIANEWNEWNEWNEW%04d", f.counter), fmt.Sprintf("newSecret%d", f.counter)
-	f.keys[id] = secret
-	return &iam.CreateAccessKeyOutput{AccessKey: &types.AccessKey{AccessKeyId: aws.String(id), SecretAccessKey: aws.String(secret), UserName: aws.String(userName)}}, nil
-}
-
-func (f *fakeIAM) DeleteAccessKey(_ context.Context, in *iam.DeleteAccessKeyInput, _ ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error) {
-	if err := f.injected("DeleteAccessKey:" + aws.ToString(in.AccessKeyId)); err != nil {
-		return nil, err
-	}
-	if err := f.injected("DeleteAccessKey"); err != nil {
-		return nil, err
-	}
-	if _, ok := f.keys[aws.ToString(in.AccessKeyId)]; !ok {
-		return nil, &smithy.GenericAPIError{Code: "NoSuchEntity"}
-	}
-	delete(f.keys, aws.ToString(in.AccessKeyId))
-	return &iam.DeleteAccessKeyOutput{}, nil
-}
-
-// store is a keyring item whose Set and Get can fail.
+// store is the profile's item in a real keyring, whose Set and Get can be
+// made to fail.
 type store struct {
-	key      keyring.LongTerm
+	ring     *keyring.Keyring
 	setErrs  []error
 	getErrs  []error
-	writeErr bool // Set writes, then fails
+	writeErr bool               // Set writes, then fails
+	sets     []keyring.LongTerm // every key Set was asked to store
 }
 
 func (s *store) Get() (keyring.LongTerm, error) {
@@ -121,29 +56,33 @@ func (s *store) Get() (keyring.LongTerm, error) {
 			return keyring.LongTerm{}, err
 		}
 	}
-	return s.key, nil
+	return s.ring.GetCredentials(profile)
 }
 
 func (s *store) Set(k keyring.LongTerm) error {
+	s.sets = append(s.sets, k)
 	if len(s.setErrs) > 0 {
 		err := s.setErrs[0]
 		s.setErrs = s.setErrs[1:]
 		if err != nil {
 			if s.writeErr {
-				s.key = k
+				if werr := s.ring.SetCredentials(profile, k); werr != nil {
+					return werr
+				}
 			}
 			return err
 		}
 	}
-	s.key = k
-	return nil
+	return s.ring.SetCredentials(profile, k)
 }
 
 type world struct {
-	iam      *fakeIAM
+	srv      *awsfake.Server
+	ring     *keyring.Keyring
 	store    *store
-	notYet   int // Verify fails this many more times
-	wrongARN bool
+	iamCreds aws.CredentialsProvider // signs the IAM calls
+	notYet   int                     // Verify fails this many more times
+	wrongARN bool                    // STS answers for the new key as bob
 	sleeps   []time.Duration
 	now      time.Time
 	cleared  int
@@ -151,27 +90,71 @@ type world struct {
 	out      bytes.Buffer
 }
 
-func newWorld() *world {
-	return &world{iam: newFakeIAM(), store: &store{key: keyring.LongTerm{AccessKeyID: oldID, SecretAccessKey: oldKey}}, now: time.Unix(1e9, 0)}
+// newWorld is IAM user alice with the one key oldID, stored in a file
+// keyring; the IAM calls are signed by that key.
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	srv := awsfake.Start(t)
+	srv.AddUser(awsfake.User{Name: userName, AccountID: account, AccessKeyID: oldID, SecretAccessKey: oldKey, MFASerial: mfaSerial, MFACode: mfaCode})
+	ring := keyring.New(keyring.Options{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "test passphrase", nil }})
+	if err := ring.SetCredentials(profile, keyring.LongTerm{AccessKeyID: oldID, SecretAccessKey: oldKey}); err != nil {
+		t.Fatal(err)
+	}
+	return &world{
+		srv:      srv,
+		ring:     ring,
+		store:    &store{ring: ring},
+		iamCreds: static(oldID, oldKey, ""),
+		now:      time.Unix(1e9, 0),
+	}
+}
+
+func static(id, secret, token string) aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(id, secret, token)
+}
+
+// noPause is the SDK's standard retryer (as production clients have)
+// without its pauses: throttling is retried, but at once.
+func noPause() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+	})
+}
+
+func (w *world) iamClient() *iam.Client {
+	return iam.New(iam.Options{Region: "us-east-1", BaseEndpoint: aws.String(w.srv.URL()), Credentials: w.iamCreds, Retryer: noPause()})
+}
+
+func (w *world) stsClient(creds aws.CredentialsProvider) *sts.Client {
+	return sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(w.srv.URL()), Credentials: creds, Retryer: noPause()})
+}
+
+// callerARN is GetCallerIdentity signed by k.
+func (w *world) callerARN(ctx context.Context, k keyring.LongTerm) (string, error) {
+	out, err := w.stsClient(static(k.AccessKeyID, k.SecretAccessKey, "")).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(out.Arn), nil
 }
 
 func (w *world) rotation() *Rotation {
 	return &Rotation{
-		Profile: "alice",
+		Profile: profile,
 		Store:   w.store,
-		IAM:     w.iam,
-		Verify: func(_ context.Context, k keyring.LongTerm) (string, error) {
+		IAM:     w.iamClient(),
+		Verify: func(ctx context.Context, k keyring.LongTerm) (string, error) {
 			if w.notYet > 0 {
+				// AWS does not know the new key yet.
 				w.notYet--
-				return "", &smithy.GenericAPIError{Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid."}
-			}
-			if secret, ok := w.iam.keys[k.AccessKeyID]; !ok || secret != k.SecretAccessKey {
-				return "", &smithy.GenericAPIError{Code: "InvalidClientTokenId"}
+				w.srv.FailNextMessage("GetCallerIdentity", "InvalidClientTokenId", "The security token included in the request is invalid.", 403)
 			}
 			if w.wrongARN {
-				return "arn:aws:iam::111111111111:user/bob", nil
+				// For this call, the key is bob's.
+				w.srv.AddUser(awsfake.User{Name: "bob", AccountID: account, AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey})
+				defer w.srv.AddUser(awsfake.User{Name: userName, AccountID: account, AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey, MFASerial: mfaSerial, MFACode: mfaCode})
 			}
-			return userARN, nil
+			return w.callerARN(ctx, k)
 		},
 		ClearSessions: func() (int, error) { w.cleared++; return 3, w.clearErr },
 		Out:           &w.out,
@@ -184,17 +167,59 @@ func (w *world) rotation() *Rotation {
 	}
 }
 
-// storedWorks is the invariant: the keyring holds a key that IAM knows.
-func (w *world) storedWorks(t *testing.T) string {
+// keys are alice's access keys in IAM, sorted.
+func (w *world) keys() []string { return w.srv.AccessKeys(account, userName) }
+
+// newKey is the key IAM created (the first one the rotation stored).
+func (w *world) newKey(t *testing.T) keyring.LongTerm {
 	t.Helper()
-	k := w.store.key
-	if secret, ok := w.iam.keys[k.AccessKeyID]; !ok || secret != k.SecretAccessKey {
-		t.Fatalf("the stored key %s does not work; IAM has %v", k.AccessKeyID, w.iam.ids())
+	if len(w.store.sets) == 0 || w.store.sets[0].AccessKeyID == oldID {
+		t.Fatalf("no new key was stored (%v)", w.store.sets)
+	}
+	return w.store.sets[0]
+}
+
+// stored is the key in the keyring.
+func (w *world) stored(t *testing.T) string {
+	t.Helper()
+	k, err := w.ring.GetCredentials(profile)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return k.AccessKeyID
 }
 
-func wantError(t *testing.T, err error, parts ...string) *Error {
+// storedWorks is the invariant: the keyring holds a key that AWS accepts
+// as alice.
+func (w *world) storedWorks(t *testing.T) string {
+	t.Helper()
+	k, err := w.ring.GetCredentials(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if arn, err := w.callerARN(context.Background(), k); err != nil || arn != userARN {
+		t.Fatalf("the stored key %s does not work (%q, %v); IAM has %v", k.AccessKeyID, arn, err, w.keys())
+	}
+	return k.AccessKeyID
+}
+
+// deleteCalls are the DeleteAccessKey calls IAM received, as
+// "KEY" or "KEY:ERRORCODE".
+func (w *world) deleteCalls() []string {
+	var out []string
+	for _, c := range w.srv.Calls() {
+		if c.Action == "DeleteAccessKey" {
+			s := c.Params.Get("AccessKeyId")
+			if c.Err != "" {
+				s += ":" + c.Err
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (w *world) wantError(t *testing.T, err error, parts ...string) *Error {
 	t.Helper()
 	var re *Error
 	if !errors.As(err, &re) {
@@ -205,134 +230,182 @@ func wantError(t *testing.T, err error, parts ...string) *Error {
 			t.Errorf("error %q\ndoes not contain %q", err, p)
 		}
 	}
-	if strings.Contains(err.Error(), "Secret") {
+	if strings.Contains(err.Error(), oldKey) {
 		t.Errorf("secret in %q", err)
+	}
+	for _, k := range w.store.sets {
+		if strings.Contains(err.Error(), k.SecretAccessKey) {
+			t.Errorf("secret in %q", err)
+		}
 	}
 	return re
 }
 
 func TestRotateSuccess(t *testing.T) {
-	w := newWorld()
+	w := newWorld(t)
 	res, err := w.rotation().Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := w.storedWorks(t); got == oldID || got != res.NewKey || res.OldKey != oldID || res.User != userName || res.Sessions != 3 {
+	nk := w.newKey(t)
+	var calls []string
+	for _, c := range w.srv.Calls() {
+		s := c.Service + ":" + c.Action
+		if c.Action == "DeleteAccessKey" {
+			s += ":" + c.Params.Get("AccessKeyId")
+		}
+		if c.Err != "" {
+			s += ":" + c.Err
+		}
+		calls = append(calls, s)
+		if want := map[string]string{"iam": oldID, "sts": nk.AccessKeyID}[c.Service]; c.AccessKeyID != want {
+			t.Errorf("%s signed by %s, want %s", s, c.AccessKeyID, want)
+		}
+	}
+	want := "iam:GetUser iam:ListAccessKeys iam:CreateAccessKey sts:GetCallerIdentity iam:DeleteAccessKey:" + oldID
+	if got := strings.Join(calls, " "); got != want {
+		t.Errorf("calls %s", got)
+	}
+	if got := w.storedWorks(t); got == oldID || got != res.NewKey || got != nk.AccessKeyID || res.OldKey != oldID || res.User != userName || res.Sessions != 3 {
 		t.Errorf("stored %s, result %+v", got, res)
 	}
-	if ids := w.iam.ids(); len(ids) != 1 {
+	if ids := w.keys(); len(ids) != 1 || ids[0] != res.NewKey {
 		t.Errorf("keys left: %v", ids)
-	}
-	want := "GetUser ListAccessKeys CreateAccessKey DeleteAccessKey:" + oldID + " DeleteAccessKey"
-	if got := strings.Join(w.iam.calls, " "); got != want {
-		t.Errorf("calls %s", got)
 	}
 	if w.cleared != 1 || len(w.sleeps) != 0 {
 		t.Errorf("cleared %d, sleeps %v", w.cleared, w.sleeps)
 	}
-	if out := w.out.String(); strings.Contains(out, "newSecret") || strings.Contains(out, oldID) || !strings.Contains(out, "Deleted 3 cached sessions") {
+	if out := w.out.String(); strings.Contains(out, nk.SecretAccessKey) || strings.Contains(out, oldID) || !strings.Contains(out, "Deleted 3 cached sessions") {
 		t.Errorf("output:\n%s", out)
 	}
 }
 
 func TestRotateFailuresBeforeTheNewKey(t *testing.T) {
-	denied := &smithy.GenericAPIError{Code: "AccessDenied", Message: "no"}
+	denied := func(action string) func(w *world) {
+		return func(w *world) { w.srv.FailNextMessage(action, "AccessDenied", "no", 403) }
+	}
+	addOther := func(w *world) {
+		w.srv.AddUser(awsfake.User{Name: userName, AccountID: account, AccessKeyID: otherID, SecretAccessKey: "otherSecret"})
+	}
 	for _, tc := range []struct {
 		name  string
-		setup func(w *world)
+		setup func(t *testing.T, w *world)
 		parts []string
 	}{
-		{"GetUser", func(w *world) { w.iam.failNext("GetUser", denied) }, []string{"GetUser", "AccessDenied: no", "nothing was changed"}},
-		{"CreateAccessKey", func(w *world) { w.iam.failNext("CreateAccessKey", denied) },
+		{"GetUser", func(_ *testing.T, w *world) { denied("GetUser")(w) }, []string{"GetUser", "AccessDenied: no", "nothing was changed"}},
+		{"CreateAccessKey", func(_ *testing.T, w *world) { denied("CreateAccessKey")(w) },
 			[]string{"CreateAccessKey", "nothing was changed: the stored key " + oldID + " is still in use"}},
-		{"CreateAccessKey over the quota", func(w *world) {
-			w.iam.failNext("ListAccessKeys", denied)
-			w.iam.keys["AKIAOTHEROTHEROTHER1"] = "x"
+		{"CreateAccessKey over the quota", func(_ *testing.T, w *world) {
+			// Without ListAccessKeys, IAM's own LimitExceeded tells.
+			denied("ListAccessKeys")(w)
+			addOther(w)
 		}, []string{"LimitExceeded", "AWS allows 2 access keys per user"}},
-		{"two keys already", func(w *world) { w.iam.keys["AKIAOTHEROTHEROTHER1"] = "x" },
-			[]string{"already has 2 access keys", "the other key AKIAOTHEROTHEROTHER1", "--access-key-id AKIAOTHEROTHEROTHER1"}},
-		{"stored key not the user's", func(w *world) {
-			delete(w.iam.keys, oldID)
-			w.iam.keys["AKIAOTHEROTHEROTHER1"] = "x"
-		}, []string{"the stored key " + oldID + " is not one of the access keys of IAM user alice (AKIAOTHEROTHEROTHER1)", "nothing was changed"}},
+		{"two keys already", func(_ *testing.T, w *world) { addOther(w) },
+			[]string{"already has 2 access keys", "the other key " + otherID, "--access-key-id " + otherID}},
+		{"stored key not the user's", func(t *testing.T, w *world) {
+			// The stored key was deleted elsewhere; IAM is called with
+			// an MFA session made from it before, which outlives it.
+			addOther(w)
+			st, err := w.stsClient(static(oldID, oldKey, "")).GetSessionToken(context.Background(),
+				&sts.GetSessionTokenInput{SerialNumber: aws.String(mfaSerial), TokenCode: aws.String(mfaCode)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := st.Credentials
+			w.iamCreds = static(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+			if _, err := w.iamClient().DeleteAccessKey(context.Background(), &iam.DeleteAccessKeyInput{AccessKeyId: aws.String(oldID)}); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"the stored key " + oldID + " is not one of the access keys of IAM user alice (" + otherID + ")", "nothing was changed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld()
-			tc.setup(w)
-			before := w.iam.ids()
+			w := newWorld(t)
+			tc.setup(t, w)
+			before := w.keys()
 			_, err := w.rotation().Run(context.Background())
-			wantError(t, err, tc.parts...)
-			if w.store.key.AccessKeyID != oldID {
-				t.Errorf("stored %s", w.store.key.AccessKeyID)
+			w.wantError(t, err, tc.parts...)
+			if got := w.stored(t); got != oldID {
+				t.Errorf("stored %s", got)
 			}
-			if got := w.iam.ids(); strings.Join(got, ",") != strings.Join(before, ",") {
+			if got := w.keys(); strings.Join(got, ",") != strings.Join(before, ",") {
 				t.Errorf("keys %v, were %v", got, before)
 			}
-			if w.cleared != 0 {
-				t.Error("sessions cleared")
+			if w.cleared != 0 || len(w.store.sets) != 0 {
+				t.Errorf("sessions cleared %d times, keys stored %v", w.cleared, w.store.sets)
 			}
 		})
 	}
 }
 
 func TestRotateListAccessKeysIsOptional(t *testing.T) {
-	w := newWorld()
-	w.iam.failNext("ListAccessKeys", &smithy.GenericAPIError{Code: "AccessDenied"})
+	w := newWorld(t)
+	w.srv.FailNext("ListAccessKeys", "AccessDenied", 403)
 	if _, err := w.rotation().Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if w.storedWorks(t) == oldID || len(w.iam.keys) != 1 {
-		t.Errorf("keys %v", w.iam.ids())
+	if w.storedWorks(t) == oldID || len(w.keys()) != 1 || w.srv.CountCalls("ListAccessKeys") != 1 {
+		t.Errorf("keys %v", w.keys())
 	}
 }
 
 func TestRotateStoreFailures(t *testing.T) {
 	boom := errors.New("keyring backend \"file\": disk full")
 	t.Run("new key deleted again", func(t *testing.T) {
-		w := newWorld()
+		w := newWorld(t)
 		w.store.setErrs = []error{boom}
 		_, err := w.rotation().Run(context.Background())
-		e := wantError(t, err, "storing the new key in the keyring: keyring backend", "the new key was deleted again; the keyring still holds the old key "+oldID+", which works")
-		if w.storedWorks(t) != oldID || len(w.iam.keys) != 1 || e.Live != oldID || e.Delete != "" {
-			t.Errorf("keys %v, error %+v", w.iam.ids(), e)
+		e := w.wantError(t, err, "storing the new key in the keyring: keyring backend", "the new key was deleted again; the keyring still holds the old key "+oldID+", which works")
+		nk := w.newKey(t).AccessKeyID
+		if w.storedWorks(t) != oldID || len(w.keys()) != 1 || e.Live != oldID || e.Delete != "" {
+			t.Errorf("keys %v, error %+v", w.keys(), e)
+		}
+		if got := fmt.Sprint(w.deleteCalls()); got != "["+nk+"]" {
+			t.Errorf("deleted %s, want the new key %s", got, nk)
 		}
 	})
 	t.Run("and deleting it fails", func(t *testing.T) {
-		w := newWorld()
+		w := newWorld(t)
 		w.store.setErrs = []error{boom}
-		w.iam.failNext("DeleteAccessKey", &smithy.GenericAPIError{Code: "Throttling", Message: "slow down"})
+		// Throttling, as often as the SDK tries (it retries throttling).
+		for range 3 {
+			w.srv.FailNextMessage("DeleteAccessKey", "Throttling", "slow down", 400)
+		}
 		_, err := w.rotation().Run(context.Background())
-		e := wantError(t, err, "the keyring still holds the old key "+oldID+", which works; the unused new key could not be deleted (Throttling: slow down)",
-			"--access-key-id AKIANEWNEWNEWNEW0001")
-		if w.storedWorks(t) != oldID || len(w.iam.keys) != 2 || e.Delete != "AKIANEWNEWNEWNEW0001" {
-			t.Errorf("keys %v, error %+v", w.iam.ids(), e)
+		nk := w.newKey(t).AccessKeyID
+		e := w.wantError(t, err, "the keyring still holds the old key "+oldID+", which works; the unused new key could not be deleted (Throttling: slow down)",
+			"--access-key-id "+nk)
+		if w.storedWorks(t) != oldID || len(w.keys()) != 2 || e.Delete != nk {
+			t.Errorf("keys %v, error %+v", w.keys(), e)
+		}
+		if got, want := fmt.Sprint(w.deleteCalls()), fmt.Sprintf("[%[1]s:Throttling %[1]s:Throttling %[1]s:Throttling]", nk); got != want {
+			t.Errorf("deletes %s, want %s", got, want)
 		}
 	})
 	t.Run("written despite the error", func(t *testing.T) {
-		w := newWorld()
+		w := newWorld(t)
 		w.store.setErrs, w.store.writeErr = []error{boom}, true
 		if _, err := w.rotation().Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if w.storedWorks(t) == oldID || len(w.iam.keys) != 1 {
-			t.Errorf("keys %v", w.iam.ids())
+		if w.storedWorks(t) == oldID || len(w.keys()) != 1 {
+			t.Errorf("keys %v", w.keys())
 		}
 	})
 	t.Run("cannot be read back", func(t *testing.T) {
-		w := newWorld()
+		w := newWorld(t)
 		w.store.setErrs = []error{boom}
 		w.store.getErrs = []error{nil, errors.New("locked")}
 		_, err := w.rotation().Run(context.Background())
-		wantError(t, err, "could not be read back either (locked), so both keys were kept", oldID, "AKIANEWNEWNEWNEW0001")
+		w.wantError(t, err, "could not be read back either (locked), so both keys were kept", oldID, w.newKey(t).AccessKeyID)
 		w.storedWorks(t)
-		if len(w.iam.keys) != 2 {
-			t.Errorf("keys %v", w.iam.ids())
+		if len(w.keys()) != 2 || len(w.deleteCalls()) != 0 {
+			t.Errorf("keys %v, deletes %v", w.keys(), w.deleteCalls())
 		}
 	})
 }
 
 func TestRotateWaitsForTheNewKey(t *testing.T) {
-	w := newWorld()
+	w := newWorld(t)
 	w.notYet = 3
 	if _, err := w.rotation().Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -340,17 +413,20 @@ func TestRotateWaitsForTheNewKey(t *testing.T) {
 	if got := fmt.Sprint(w.sleeps); got != "[1s 2s 4s]" {
 		t.Errorf("sleeps %s", got)
 	}
-	if w.storedWorks(t) == oldID || len(w.iam.keys) != 1 {
-		t.Errorf("keys %v", w.iam.ids())
+	if n := w.srv.CountCalls("GetCallerIdentity"); n != 4 {
+		t.Errorf("%d GetCallerIdentity calls", n)
+	}
+	if w.storedWorks(t) == oldID || len(w.keys()) != 1 {
+		t.Errorf("keys %v", w.keys())
 	}
 }
 
 func TestRotateNewKeyNeverWorks(t *testing.T) {
 	t.Run("undone", func(t *testing.T) {
-		w := newWorld()
+		w := newWorld(t)
 		w.notYet = 1000
 		_, err := w.rotation().Run(context.Background())
-		e := wantError(t, err, "waiting for the new key to work: it did not work after", "InvalidClientTokenId",
+		e := w.wantError(t, err, "waiting for the new key to work: it did not work after", "InvalidClientTokenId",
 			"the new key was deleted; the keyring holds the old key "+oldID+" again, which works")
 		var total time.Duration
 		for _, d := range w.sleeps {
@@ -362,64 +438,91 @@ func TestRotateNewKeyNeverWorks(t *testing.T) {
 		if total > DefaultBackoff.Total || total < DefaultBackoff.Total/2 {
 			t.Errorf("waited %s in all (%v)", total, w.sleeps)
 		}
-		if w.storedWorks(t) != oldID || len(w.iam.keys) != 1 || e.Live != oldID {
-			t.Errorf("keys %v, error %+v", w.iam.ids(), e)
+		if n := w.srv.CountCalls("GetCallerIdentity"); n != len(w.sleeps)+1 {
+			t.Errorf("%d GetCallerIdentity calls, %d sleeps", n, len(w.sleeps))
+		}
+		if w.storedWorks(t) != oldID || len(w.keys()) != 1 || e.Live != oldID {
+			t.Errorf("keys %v, error %+v", w.keys(), e)
 		}
 	})
 	t.Run("and the old key cannot be put back", func(t *testing.T) {
-		w := newWorld()
+		w := newWorld(t)
 		w.notYet = 1000
 		w.store.setErrs = []error{nil, errors.New("locked")}
 		_, err := w.rotation().Run(context.Background())
-		e := wantError(t, err, "putting the old key back into the keyring failed too (locked): the keyring holds the new key AKIANEWNEWNEWNEW0001 and both keys are active",
-			"delete the key "+oldID+" by hand")
+		nk := w.newKey(t).AccessKeyID
+		e := w.wantError(t, err, "putting the old key back into the keyring failed too (locked): the keyring holds the new key "+nk+" and both keys are active",
+			"when aws-vault exec works with the new key, the old one ("+oldID+") can go")
+		// The new key has never worked: nothing is to be deleted by
+		// hand yet, least of all the old key, which works now.
+		if e.Delete != "" || strings.Contains(err.Error(), "by hand") {
+			t.Errorf("error says to delete %q: %v", e.Delete, err)
+		}
 		// Both keys still exist: the stored one will work once AWS
 		// accepts it, and the old one works now.
-		if len(w.iam.keys) != 2 || e.Live != "AKIANEWNEWNEWNEW0001" {
-			t.Errorf("keys %v, error %+v", w.iam.ids(), e)
+		if len(w.keys()) != 2 || e.Live != nk || len(w.deleteCalls()) != 0 {
+			t.Errorf("keys %v, deletes %v, error %+v", w.keys(), w.deleteCalls(), e)
 		}
-		w.storedWorks(t)
+		if got := w.storedWorks(t); got != nk {
+			t.Errorf("stored %s", got)
+		}
+		if _, err := w.callerARN(context.Background(), keyring.LongTerm{AccessKeyID: oldID, SecretAccessKey: oldKey}); err != nil {
+			t.Errorf("the old key: %v", err)
+		}
 	})
 	t.Run("and the new key cannot be deleted", func(t *testing.T) {
-		w := newWorld()
+		w := newWorld(t)
 		w.notYet = 1000
-		w.iam.failNext("DeleteAccessKey", &smithy.GenericAPIError{Code: "AccessDenied", Message: "no"})
+		w.srv.FailNextMessage("DeleteAccessKey", "AccessDenied", "no", 403)
 		_, err := w.rotation().Run(context.Background())
-		wantError(t, err, "the keyring holds the old key "+oldID+" again, which works; the new key could not be deleted (AccessDenied: no)",
-			"delete the key AKIANEWNEWNEWNEW0001 by hand")
-		if w.storedWorks(t) != oldID || len(w.iam.keys) != 2 {
-			t.Errorf("keys %v", w.iam.ids())
+		nk := w.newKey(t).AccessKeyID
+		w.wantError(t, err, "the keyring holds the old key "+oldID+" again, which works; the new key could not be deleted (AccessDenied: no)",
+			"delete the key "+nk+" by hand")
+		if w.storedWorks(t) != oldID || len(w.keys()) != 2 {
+			t.Errorf("keys %v", w.keys())
+		}
+		if got := fmt.Sprint(w.deleteCalls()); got != "["+nk+":AccessDenied]" {
+			t.Errorf("deletes %s", got)
 		}
 	})
 	t.Run("works as someone else", func(t *testing.T) {
-		w := newWorld()
+		w := newWorld(t)
 		w.wrongARN = true
 		_, err := w.rotation().Run(context.Background())
-		wantError(t, err, "the new key belongs to arn:aws:iam::111111111111:user/bob, not "+userARN)
-		if w.storedWorks(t) != oldID || len(w.iam.keys) != 1 || len(w.sleeps) != 0 {
-			t.Errorf("keys %v, sleeps %v", w.iam.ids(), w.sleeps)
+		w.wantError(t, err, "the new key belongs to "+bobARN+", not "+userARN)
+		if w.storedWorks(t) != oldID || len(w.keys()) != 1 || len(w.sleeps) != 0 {
+			t.Errorf("keys %v, sleeps %v", w.keys(), w.sleeps)
 		}
 	})
 	t.Run("cancelled", func(t *testing.T) {
-		w := newWorld()
+		w := newWorld(t)
 		w.notYet = 1000
 		ctx, cancel := context.WithCancel(context.Background())
 		r := w.rotation()
 		r.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
 		_, err := r.Run(ctx)
-		wantError(t, err, "context canceled")
+		e := w.wantError(t, err, "context canceled")
 		w.storedWorks(t)
+		// The clean-up still runs after the caller gave up: the new key,
+		// which never worked, is deleted and the old one is live.
+		if e.Live != oldID || e.Delete != "" || len(w.keys()) != 1 || len(w.deleteCalls()) != 1 {
+			t.Errorf("keys %v, deletes %v, error %+v", w.keys(), w.deleteCalls(), e)
+		}
 	})
 }
 
 func TestRotateDeleteOldFails(t *testing.T) {
-	w := newWorld()
-	w.iam.failNext("DeleteAccessKey:"+oldID, &smithy.GenericAPIError{Code: "AccessDenied", Message: "no"})
+	w := newWorld(t)
+	w.srv.FailNextMessage("DeleteAccessKey", "AccessDenied", "no", 403)
 	res, err := w.rotation().Run(context.Background())
-	e := wantError(t, err, "deleting the old key (DeleteAccessKey): AccessDenied: no; the keyring holds the new key AKIANEWNEWNEWNEW0001, which works",
+	nk := w.newKey(t).AccessKeyID
+	e := w.wantError(t, err, "deleting the old key (DeleteAccessKey): AccessDenied: no; the keyring holds the new key "+nk+", which works",
 		"delete the key "+oldID+" by hand (for example: aws iam delete-access-key --user-name alice --access-key-id "+oldID+")")
-	if got := w.storedWorks(t); got != "AKIANEWNEWNEWNEW0001" || len(w.iam.keys) != 2 || e.Delete != oldID || res == nil || res.NewKey != got {
-		t.Errorf("stored %s, keys %v, error %+v, result %+v", got, w.iam.ids(), e, res)
+	if got := w.storedWorks(t); got != nk || len(w.keys()) != 2 || e.Delete != oldID || res == nil || res.NewKey != got {
+		t.Errorf("stored %s, keys %v, error %+v, result %+v", got, w.keys(), e, res)
+	}
+	if got := fmt.Sprint(w.deleteCalls()); got != "["+oldID+":AccessDenied]" {
+		t.Errorf("deletes %s", got)
 	}
 	if w.cleared != 1 {
 		t.Error("sessions of the old key were kept")
@@ -427,7 +530,7 @@ func TestRotateDeleteOldFails(t *testing.T) {
 }
 
 func TestRotateClearFailsIsANote(t *testing.T) {
-	w := newWorld()
+	w := newWorld(t)
 	w.clearErr = errors.New("locked")
 	if _, err := w.rotation().Run(context.Background()); err != nil {
 		t.Fatal(err)
