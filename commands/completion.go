@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -35,25 +34,18 @@ func (c *CompletionCmd) Help() string {
 
 // Validate checks the shell.
 func (c *CompletionCmd) Validate() error {
-	_, err := completions.Script(completionShell(c.Shell))
+	_, err := completions.Script(canonicalShell(c.Shell))
 	return err
 }
 
 // Run prints the script.
 func (c *CompletionCmd) Run(a *App) error {
-	s, err := completions.Script(completionShell(c.Shell))
+	s, err := completions.Script(canonicalShell(c.Shell))
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprint(a.Stdout, s)
 	return err
-}
-
-func completionShell(name string) string {
-	if alias, ok := shellAliases[name]; ok {
-		return alias
-	}
-	return name
 }
 
 // completionScriptBash and completionScriptZsh are the original's hidden
@@ -123,15 +115,6 @@ func (a *App) predictors() map[string]completions.PredictorFunc {
 			return complete.PredictFunc(func(string) []string { return storedNames(ctx, true) })
 		},
 	}
-}
-
-func sortedShellNames() []string {
-	names := make([]string, 0, len(shellRegistry))
-	for n := range shellRegistry {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
 }
 
 // completionKeyringTimeout bounds the keyring work of one completion.

@@ -27,21 +27,30 @@ var shellRegistry = map[string]shells.Shell{
 // shellAliases maps process names to registry names.
 var shellAliases = map[string]string{"pwsh": "powershell", "pwsh.exe": "powershell", "powershell.exe": "powershell"}
 
-func shellNames() string {
+// sortedShellNames lists the registry's shells, sorted.
+func sortedShellNames() []string {
 	names := make([]string, 0, len(shellRegistry))
 	for n := range shellRegistry {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return strings.Join(names, ", ")
+	return names
+}
+
+func shellNames() string { return strings.Join(sortedShellNames(), ", ") }
+
+// canonicalShell maps a process or flag name ("-bash", "pwsh") to the
+// registry's name, or returns it unchanged.
+func canonicalShell(name string) string {
+	name = strings.TrimPrefix(filepath.Base(name), "-") // "-bash" is a login shell
+	if a, ok := shellAliases[name]; ok {
+		return a
+	}
+	return name
 }
 
 func lookupShell(name string) (shells.Shell, bool) {
-	name = strings.TrimPrefix(filepath.Base(name), "-") // "-bash" is a login shell
-	if a, ok := shellAliases[name]; ok {
-		name = a
-	}
-	sh, ok := shellRegistry[name]
+	sh, ok := shellRegistry[canonicalShell(name)]
 	return sh, ok
 }
 
