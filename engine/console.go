@@ -133,14 +133,8 @@ func (e *Engine) consoleCredentials(ctx context.Context, name string) (aws.Crede
 	}
 
 	// A plain IAM user: GetFederationToken signed by the long-term key.
-	b := &builder{e: e, target: p}
-	lt := &providers.LongTerm{Ring: e.o.Ring, Profile: q.Name, Missing: func() error { return b.missingCredentials(q) }}
-	key, err := lt.Retrieve(ctx)
+	key, err := e.longTermKey(ctx, p, q)
 	if err != nil {
-		var src *providers.SourceError
-		if errors.As(err, &src) {
-			return aws.Credentials{}, "", "", src.Err
-		}
 		return aws.Credentials{}, "", "", err
 	}
 	if e.o.MfaToken != "" {

@@ -339,17 +339,34 @@ func (e *Engine) ssoProvider(p *config.Profile) (aws.CredentialsProvider, error)
 	return e.cached(key, "profile "+p.Name+" sso", s.Fetch), nil
 }
 
+// clientRegion is the region an AWS client for p signs for: --region, else
+// the profile's, else us-east-1 (the global endpoints' region).
+func (e *Engine) clientRegion(p *config.Profile) string {
+	if r := e.region(p); r != "" {
+		return r
+	}
+	return "us-east-1"
+}
+
+// longTermKey reads the key stored for q, for the commands that need the
+// key itself (login's federation token, rotate); target names the profile
+// asked for, for the message when it is missing.
+func (e *Engine) longTermKey(ctx context.Context, target, q *config.Profile) (aws.Credentials, error) {
+	b := &builder{e: e, target: target}
+	lt := &providers.LongTerm{Ring: e.o.Ring, Profile: q.Name, Missing: func() error { return b.missingCredentials(q) }}
+	key, err := lt.Retrieve(ctx)
+	var src *providers.SourceError
+	if errors.As(err, &src) {
+		return aws.Credentials{}, src.Err
+	}
+	return key, err
+}
+
 // stsClient builds an STS client for p, signed by creds, using the SDK's
 // endpoint settings (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, endpoint_url)
 // and sts_regional_endpoints.
 func (e *Engine) stsClient(p *config.Profile, creds aws.CredentialsProvider) *sts.Client {
-	region := e.o.Region
-	if region == "" {
-		region = p.Region
-	}
-	if region == "" {
-		region = "us-east-1"
-	}
+	region := e.clientRegion(p)
 	o := sts.Options{Region: region, Credentials: creds}
 	if e.o.HTTPClient != nil {
 		o.HTTPClient = e.o.HTTPClient

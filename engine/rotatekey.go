@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -48,14 +47,8 @@ func (e *Engine) RotateKey(ctx context.Context, name string, out io.Writer) (*ro
 		return nil, fmt.Errorf("profile %q gets its credentials from credential_process, not from an access key aws-vault stores; there is no key to rotate", q.Name)
 	}
 
-	b := &builder{e: e, target: p}
-	lt := &providers.LongTerm{Ring: e.o.Ring, Profile: q.Name, Missing: func() error { return b.missingCredentials(q) }}
-	key, err := lt.Retrieve(ctx)
+	key, err := e.longTermKey(ctx, p, q)
 	if err != nil {
-		var src *providers.SourceError
-		if errors.As(err, &src) {
-			return nil, src.Err
-		}
 		return nil, err
 	}
 
@@ -64,7 +57,7 @@ func (e *Engine) RotateKey(ctx context.Context, name string, out io.Writer) (*ro
 	how := "its long-term key"
 	if mp := mfaProfile(chain); mp != nil && !e.o.NoSession {
 		st := &providers.SessionToken{
-			Client: e.stsClient(q, signer), Profile: q.Name, Duration: b.sessionDuration(false), MFA: e.mfa(mp),
+			Client: e.stsClient(q, signer), Profile: q.Name, Duration: (&builder{e: e, target: p}).sessionDuration(false), MFA: e.mfa(mp),
 		}
 		signer = e.cached(keyring.SessionKey{Type: "sts.GetSessionToken", ProfileName: q.Name, MfaSerial: mp.MfaSerial}, "profile "+q.Name+" session", st.Fetch)
 		how = "an MFA session of " + mp.MfaSerial
@@ -160,11 +153,7 @@ func (s *keyStore) Set(k keyring.LongTerm) error   { return s.ring.SetCredential
 // endpoint settings (AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL, endpoint_url).
 // IAM is global: the region only chooses the partition.
 func (e *Engine) iamClient(p *config.Profile, creds aws.CredentialsProvider) *iam.Client {
-	region := e.region(p)
-	if region == "" {
-		region = "us-east-1"
-	}
-	o := iam.Options{Region: region, Credentials: creds}
+	o := iam.Options{Region: e.clientRegion(p), Credentials: creds}
 	if e.o.HTTPClient != nil {
 		o.HTTPClient = e.o.HTTPClient
 	}
