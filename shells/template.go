@@ -11,7 +11,7 @@ import (
 // interpolated into a script goes through quote, the binary's own path
 // included (paths with spaces or quotes exist).
 func RenderTemplate(name, text string, quote func(string) (string, error), data any) (string, error) {
-	t, err := template.New(name).Funcs(template.FuncMap{"quote": quote}).Option("missingkey=error").Parse(text)
+	t, err := template.New(name).Funcs(template.FuncMap{"quote": quote, "join": strings.Join}).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return "", err
 	}
@@ -57,4 +57,24 @@ func HookScript(hookName, hookText, promptName, promptText string, quote func(st
 		HookOptions
 		Prompt string
 	}{o, p})
+}
+
+// ActivateScript renders a shell's activate file: it saves the state of
+// every variable the change touches (.Names), refuses inside an exec
+// subshell (.Message, to be quoted), and then runs .Body, which is the
+// shell's Export of c followed by its SetLocal of local.
+func ActivateScript(name, text string, sh Shell, c Change, local map[string]string) (string, error) {
+	export, err := sh.Export(c)
+	if err != nil {
+		return "", err
+	}
+	vars, err := sh.SetLocal(local)
+	if err != nil {
+		return "", err
+	}
+	return RenderTemplate(name, text, sh.Quote, struct {
+		Names   []string
+		Message string
+		Body    string
+	}{Names(c), NestedMessage, export + vars})
 }

@@ -1,36 +1,20 @@
 package bash
 
 import (
-	"strings"
+	_ "embed"
 
 	"github.com/aws-vault/aws-vault/shells"
 )
 
+//go:embed activate.bash
+var activateScript string
+
 // Activate saves each variable as an unset followed by its declaration
-// (declare -p, made global with
-// -g so that restoring works inside a hook function) or an unset, then
-// applies c. The only variable left behind is _aws_vault_restore.
+// (declare -p, made global with -g so that restoring works inside a hook
+// function) or an unset, then applies c and sets local. The only variable
+// left behind is _aws_vault_restore.
 func (sh Shell) Activate(c shells.Change, local map[string]string) (string, error) {
-	export, err := sh.Export(c)
-	if err != nil {
-		return "", err
-	}
-	vars, err := sh.SetLocal(local)
-	if err != nil {
-		return "", err
-	}
-	msg, _ := sh.Quote(shells.NestedMessage)
-	var b strings.Builder
-	b.WriteString("if [ -n \"${AWS_VAULT-}\" ] && [ -z \"${_aws_vault_restore+x}\" ]; then\n")
-	b.WriteString("printf '%s\\n' " + msg + " >&2\nfalse\nelse\n")
-	b.WriteString("if [ -z \"${_aws_vault_restore+x}\" ]; then\n_aws_vault_restore=\n")
-	b.WriteString("for _aws_vault_v in " + strings.Join(shells.Names(c), " ") + "; do\n")
-	b.WriteString("if _aws_vault_d=$(declare -p \"$_aws_vault_v\" 2>/dev/null); then _aws_vault_restore+=\"unset -v $_aws_vault_v; ${_aws_vault_d/#declare /declare -g }\"$'\\n'; else _aws_vault_restore+=\"unset -v $_aws_vault_v\"$'\\n'; fi\n")
-	b.WriteString("done\nunset -v _aws_vault_v _aws_vault_d\nfi\n")
-	b.WriteString(export)
-	b.WriteString(vars)
-	b.WriteString("fi\n")
-	return b.String(), nil
+	return shells.ActivateScript("activate.bash", activateScript, sh, c, local)
 }
 
 // Deactivate evaluates the saved declarations.
