@@ -7,10 +7,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,10 +57,7 @@ type EC2 struct {
 	guard  guard
 	logf   func(string, ...any)
 	now    func() time.Time
-	ln     net.Listener
-	srv    *http.Server
-	cancel context.CancelFunc
-	done   chan struct{}
+	serving
 }
 
 // StartEC2 listens on o.Addr and serves in the background until Close.
@@ -81,7 +76,7 @@ func StartEC2(ctx context.Context, o EC2Options) (*EC2, error) {
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s := &EC2{
 		region: o.Region, key: key, cache: newCache(base, "ec2 server", &o.Options),
-		logf: o.Logf, now: o.Now, cancel: cancel, done: make(chan struct{}),
+		logf: o.Logf, now: o.Now, serving: serving{cancel: cancel, done: make(chan struct{})},
 	}
 	if !o.Lazy {
 		if _, err := s.cache.get(ctx); err != nil {
@@ -99,30 +94,13 @@ func StartEC2(ctx context.Context, o EC2Options) (*EC2, error) {
 	}
 	s.ln, s.addr = ln, ln.Addr().String()
 	s.guard = guard{hosts: []string{MetadataIP, MetadataAddr, s.addr}}
-	s.srv = newHTTPServer(s)
-	go func() {
-		defer close(s.done)
-		_ = s.srv.Serve(s.ln)
-	}()
+	s.serve(s)
 	s.logf("ec2 server: listening on %s", s.addr)
 	return s, nil
 }
 
 // Addr is the address the server listens on.
 func (s *EC2) Addr() string { return s.addr }
-
-// Close stops the server and waits for it.
-func (s *EC2) Close() error {
-	s.cancel()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	err := s.srv.Shutdown(ctx)
-	if err != nil {
-		err = s.srv.Close()
-	}
-	<-s.done
-	return err
-}
 
 // ec2Credentials is the instance role credentials document.
 type ec2Credentials struct {
@@ -212,10 +190,7 @@ func (s *EC2) unavailable(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.logf("ec2 server: %s %s: %v", r.Method, r.URL.Path, err)
-	body, _ := json.Marshal(map[string]string{"Code": "Failure", "Message": "aws-vault could not get credentials: " + err.Error()})
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusInternalServerError)
-	_, _ = w.Write(body)
+	writeJSON(w, http.StatusInternalServerError, map[string]string{"Code": "Failure", "Message": "aws-vault could not get credentials: " + err.Error()})
 }
 
 // serveToken answers PUT /latest/api/token with an IMDSv2 session token

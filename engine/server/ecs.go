@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 )
@@ -30,10 +29,7 @@ type ECS struct {
 	cache  *credCache
 	guard  guard
 	logf   func(string, ...any)
-	ln     net.Listener
-	srv    *http.Server
-	cancel context.CancelFunc
-	done   chan struct{}
+	serving
 }
 
 // StartECS listens on a random port of 127.0.0.1 and serves in the
@@ -55,7 +51,7 @@ func startECS(ctx context.Context, addr string, o Options) (*ECS, error) {
 	s := &ECS{
 		token: sha256.Sum256([]byte(token)), secret: token,
 		cache: newCache(base, "ecs server", &o), logf: o.Logf,
-		cancel: cancel, done: make(chan struct{}),
+		serving: serving{cancel: cancel, done: make(chan struct{})},
 	}
 	if !o.Lazy {
 		if _, err := s.cache.get(ctx); err != nil {
@@ -71,11 +67,7 @@ func startECS(ctx context.Context, addr string, o Options) (*ECS, error) {
 	s.host = s.ln.Addr().String()
 	s.url = "http://" + s.host + ECSCredentialsPath
 	s.guard = guard{hosts: []string{s.host}}
-	s.srv = newHTTPServer(s)
-	go func() {
-		defer close(s.done)
-		_ = s.srv.Serve(s.ln)
-	}()
+	s.serve(s)
 	s.logf("ecs server: listening on %s", s.url)
 	return s, nil
 }
@@ -91,19 +83,6 @@ func (s *ECS) Env() map[string]string {
 		"AWS_CONTAINER_CREDENTIALS_FULL_URI": s.url,
 		"AWS_CONTAINER_AUTHORIZATION_TOKEN":  s.secret,
 	}
-}
-
-// Close stops the server and waits for it.
-func (s *ECS) Close() error {
-	s.cancel()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	err := s.srv.Shutdown(ctx)
-	if err != nil {
-		err = s.srv.Close()
-	}
-	<-s.done
-	return err
 }
 
 // ecsCredentials is the container credentials document.

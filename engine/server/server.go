@@ -242,3 +242,34 @@ func listenLoopback(addr string) (net.Listener, error) {
 	}
 	return net.Listen("tcp", addr)
 }
+
+// serving is the part of a server that runs its HTTP loop: both servers
+// embed it, and its Close is theirs.
+type serving struct {
+	ln     net.Listener
+	srv    *http.Server
+	cancel context.CancelFunc // ends fetches started for clients
+	done   chan struct{}
+}
+
+// serve starts answering on s.ln with h in the background.
+func (s *serving) serve(h http.Handler) {
+	s.srv = newHTTPServer(h)
+	go func() {
+		defer close(s.done)
+		_ = s.srv.Serve(s.ln)
+	}()
+}
+
+// Close stops the server and waits for it.
+func (s *serving) Close() error {
+	s.cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	if err != nil {
+		err = s.srv.Close()
+	}
+	<-s.done
+	return err
+}
