@@ -21,8 +21,12 @@ type HookCmd struct {
 }
 
 // Run prints the hook.
-func (c *HookCmd) Run(a *App) error {
-	sh, err := a.detectShell(c.Shell)
+func (c *HookCmd) Run(a *App) error { return a.printIntegration(c.Shell, shells.Shell.Hook) }
+
+// printIntegration prints one of a shell's integration scripts (hook or
+// prompt), rendered with this binary's path and AWS_MIN_TTL.
+func (a *App) printIntegration(shell string, render func(shells.Shell, shells.HookOptions) (string, error)) error {
+	sh, err := a.detectShell(shell)
 	if err != nil {
 		return err
 	}
@@ -30,7 +34,7 @@ func (c *HookCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
-	script, err := sh.Hook(o)
+	script, err := render(sh, o)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"github.com/aws-vault/aws-vault/shells"
 	"strconv"
 	"strings"
 	"time"
@@ -29,20 +30,7 @@ func (c *PromptCmd) Run(a *App) error {
 		_, err := fmt.Fprint(a.Stdout, promptSegment(c.Format, a.Getenv("AWS_VAULT"), a.Getenv("AWS_CREDENTIAL_EXPIRATION"), time.Now()))
 		return err
 	}
-	sh, err := a.detectShell(c.Shell)
-	if err != nil {
-		return err
-	}
-	o, err := a.hookOptions()
-	if err != nil {
-		return err
-	}
-	p, err := sh.Prompt(o)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprint(a.Stdout, p)
-	return err
+	return a.printIntegration(c.Shell, shells.Shell.Prompt)
 }
 
 func promptSegment(format, profile, expiration string, now time.Time) string {
