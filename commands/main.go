@@ -11,7 +11,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
-	"github.com/aws-vault/aws-vault/engine/keyring"
+	"github.com/aws-vault/aws-vault/completions"
 )
 
 // Version is set at build time with -ldflags "-X …/commands.Version=…".
@@ -83,44 +83,49 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
 	env := envMap(environ)
-	app := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: func(k string) string { return env[k] }}
+	getenv := func(k string) string { return env[k] }
+	// A completion request (COMP_LINE set by a completion script) needs the
+	// whole command model; anything else is parsed against the model of the
+	// one command it names, and again against the whole model if that fails,
+	// so that errors and suggestions are the same either way.
+	only := ""
+	if !completions.Requested(args, getenv) {
+		only = commandWord(args)
+	}
+	code, retry := mainWith(only, args, stdin, stdout, stderr, getenv)
+	if retry {
+		code, _ = mainWith(allCommands, args, stdin, stdout, stderr, getenv)
+	}
+	return code
+}
+
+// mainWith builds the parser for the commands only selects and runs args.
+// retry reports a parse error on a partial model, which Main answers by
+// running again with the whole one.
+func mainWith(only string, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int, retry bool) {
+	app := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
 	cli := CLI{}
 	exitCode := -1
-	parser, err := kong.New(&cli,
-		kong.Name("aws-vault"),
-		kong.Description("A vault for securely storing and accessing AWS credentials in development environments."),
-		kong.Writers(stdout, stderr),
-		kong.Exit(func(code int) { exitCode = code; panic(exitSignal{}) }),
-		kong.UsageOnError(),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{
-			"version":  Version,
-			"backends": strings.Join(keyring.Available(), ", "),
-			"prompts":  strings.Join(promptDrivers, ", "),
-		},
-		kong.Bind(app),
-	)
+	parser, err := newParser(&cli, only, app, stdout, stderr, &exitCode)
 	if err != nil {
 		fmt.Fprintf(stderr, "aws-vault: %v\n", err)
-		return 2
+		return 2, false
 	}
-	// A completion request (COMP_LINE set by a completion script) is
-	// answered from the command model before parsing: no keyring, no config
-	// beyond what the completed word needs.
-	if app.answerCompletion(parser, args) {
-		return 0
+	// A completion request is answered from the command model before
+	// parsing: no keyring, no config beyond what the completed word needs.
+	if only == allCommands && app.answerCompletion(parser, args) {
+		return 0, false
 	}
-	code := run(parser, args, app, &cli, stderr, &exitCode)
-	return code
+	return run(parser, args, app, &cli, stderr, &exitCode, only != allCommands)
 }
 
 type exitSignal struct{}
 
-func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer, exitCode *int) (code int) {
+func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer, exitCode *int, partial bool) (code int, retry bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(exitSignal); ok {
-				code = *exitCode
+				code, retry = *exitCode, false
 				return
 			}
 			panic(r)
@@ -128,8 +133,11 @@ func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer,
 	}()
 	ctx, err := parser.Parse(args)
 	if err != nil {
+		if partial {
+			return 2, true
+		}
 		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
-		return 2
+		return 2, false
 	}
 	app.Globals = &cli.Globals
 	if app.Globals.Debug {
@@ -140,7 +148,7 @@ func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer,
 	}
 	if err := app.validateGlobals(); err != nil {
 		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
-		return 2
+		return 2, false
 	}
 	if err := ctx.Run(); err != nil {
 		var exit *ExitError
@@ -148,12 +156,12 @@ func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer,
 			if exit.Err != nil {
 				fmt.Fprintf(stderr, "aws-vault: %v\n", exit.Err)
 			}
-			return exit.Code
+			return exit.Code, false
 		}
 		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
-		return 1
+		return 1, false
 	}
-	return 0
+	return 0, false
 }
 
 func envMap(environ []string) map[string]string {

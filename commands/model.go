@@ -1,0 +1,160 @@
+package commands
+
+import (
+	"io"
+	"reflect"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/aws-vault/aws-vault/engine/keyring"
+)
+
+// Building kong's model of every command costs a few milliseconds at each
+// start (reflection over every flag, and interpolation of every help text),
+// which a prompt hook or a credential_process caller pays thousands of times
+// a day. So a command line that plainly names one command is parsed against
+// a model of the global flags and that command alone, built from the same
+// CLI struct fields; anything less plain gets the whole model.
+const (
+	allCommands = ""  // the whole model
+	noCommand   = "-" // the global flags only (e.g. a lone --version)
+)
+
+// newParser builds the kong parser for the commands only selects.
+func newParser(cli *CLI, only string, app *App, stdout, stderr io.Writer, exitCode *int) (*kong.Kong, error) {
+	options := []kong.Option{
+		kong.Name("aws-vault"),
+		kong.Description("A vault for securely storing and accessing AWS credentials in development environments."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { *exitCode = code; panic(exitSignal{}) }),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{
+			"version":  Version,
+			"backends": strings.Join(keyring.Available(), ", "),
+			"prompts":  strings.Join(promptDrivers, ", "),
+		},
+		kong.Bind(app),
+	}
+	if only == allCommands {
+		return kong.New(cli, options...)
+	}
+	if only != noCommand {
+		v := reflect.ValueOf(cli).Elem()
+		for _, c := range cliCommands() {
+			if c.name == only {
+				options = append(options, kong.DynamicCommand(c.name, c.help, "", v.FieldByIndex(c.index).Addr().Interface(), c.tags))
+			}
+		}
+	}
+	return kong.New(&cli.Globals, options...)
+}
+
+// cliCommand is one command field of CLI.
+type cliCommand struct {
+	name    string
+	aliases []string
+	help    string
+	tags    string // the field's whole tag, for kong to read hidden:"" and the like
+	index   []int
+}
+
+// cliCommands lists CLI's command fields in order.
+func cliCommands() []cliCommand {
+	t := reflect.TypeFor[CLI]()
+	var out []cliCommand
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if _, ok := f.Tag.Lookup("cmd"); !ok {
+			continue
+		}
+		name := f.Tag.Get("name")
+		if name == "" {
+			name = strings.ToLower(f.Name) // kong's rule, for one-word names
+		}
+		var aliases []string
+		if a := f.Tag.Get("aliases"); a != "" {
+			aliases = strings.Split(a, ",")
+		}
+		out = append(out, cliCommand{name: name, aliases: aliases, help: f.Tag.Get("help"), tags: string(f.Tag), index: f.Index})
+	}
+	return out
+}
+
+// globalFlag is one of Globals' flags, as a command line spells it.
+type globalFlag struct {
+	name      string
+	takesArgs bool
+}
+
+// globalFlags lists Globals' flags.
+func globalFlags() []globalFlag {
+	t := reflect.TypeFor[Globals]()
+	out := make([]globalFlag, 0, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := f.Tag.Get("name")
+		if name == "" {
+			name = dashed(f.Name)
+		}
+		out = append(out, globalFlag{name: name, takesArgs: f.Type.Kind() != reflect.Bool})
+	}
+	return out
+}
+
+// dashed turns a Go field name into a flag name: PassDir → pass-dir.
+func dashed(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// commandWord names the one command args run, or allCommands when that is
+// not plain from global flags and a command name (help, an unknown word or
+// flag, "--"), or noCommand for global flags alone with --version.
+func commandWord(args []string) string {
+	flags := globalFlags()
+	version := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") {
+			for _, c := range cliCommands() {
+				if a == c.name || contains(c.aliases, a) {
+					return c.name
+				}
+			}
+			return allCommands
+		}
+		name, _, withValue := strings.Cut(strings.TrimPrefix(a, "--"), "=")
+		if !strings.HasPrefix(a, "--") || a == "--" {
+			return allCommands // -h, a short flag or "--"
+		}
+		known := false
+		for _, f := range flags {
+			if f.name != name {
+				continue
+			}
+			known = true
+			if f.takesArgs && !withValue {
+				i++ // its value
+			}
+		}
+		if !known {
+			return allCommands // --help, or a mistake kong should explain
+		}
+		version = version || name == "version"
+	}
+	if version {
+		return noCommand
+	}
+	return allCommands
+}

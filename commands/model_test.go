@@ -1,0 +1,118 @@
+package commands
+
+import (
+	"io"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/alecthomas/kong"
+)
+
+func fullModel(t *testing.T) *kong.Application {
+	t.Helper()
+	code := -1
+	p, err := newParser(&CLI{}, allCommands, &App{}, io.Discard, io.Discard, &code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Model
+}
+
+// The command and flag tables the partial model is built from must say what
+// kong's own reading of the CLI struct says.
+func TestCommandTablesMatchKong(t *testing.T) {
+	model := fullModel(t)
+	var want, got []string
+	for _, n := range model.Children {
+		want = append(want, n.Name+"|"+strings.Join(n.Aliases, ","))
+	}
+	for _, c := range cliCommands() {
+		got = append(got, c.name+"|"+strings.Join(c.aliases, ","))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("commands:\n got %q\nwant %q", got, want)
+	}
+	want, got = nil, nil
+	for _, f := range model.Flags {
+		if f.Name == "help" {
+			continue
+		}
+		want = append(want, f.Name+"|"+map[bool]string{true: "bool", false: "value"}[f.IsBool()])
+	}
+	for _, f := range globalFlags() {
+		got = append(got, f.name+"|"+map[bool]string{true: "value", false: "bool"}[f.takesArgs])
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("global flags:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestCommandWord(t *testing.T) {
+	for _, tc := range []struct {
+		args string
+		want string
+	}{
+		{"exec work --json", "exec"},
+		{"exec work -- aws s3 ls", "exec"},
+		{"--backend file exec work", "exec"},
+		{"--backend=file --debug exec work", "exec"},
+		{"--backend exec list", "list"}, // "exec" is --backend's value
+		{"ls", "list"},
+		{"rm -f work", "remove"},
+		{"server", "proxy"},
+		{"hook-exec --shell bash", "hook-exec"},
+		{"--version", noCommand},
+		{"--debug --version", noCommand},
+		{"--version exec work", "exec"},
+		{"", allCommands},
+		{"--help", allCommands},
+		{"-h", allCommands},
+		{"--version --help", allCommands},
+		{"--bogus exec work", allCommands},
+		{"-- exec", allCommands},
+		{"exce work", allCommands},
+		{"--backend", allCommands},
+	} {
+		if got := commandWord(strings.Fields(tc.args)); got != tc.want {
+			t.Errorf("commandWord(%q) = %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
+
+// Whatever the partial model parses, and whatever it refuses, the output is
+// that of the whole model: help, versions and errors alike.
+func TestPartialModelAnswersLikeWholeModel(t *testing.T) {
+	getenv := func(string) string { return "" }
+	for _, line := range []string{
+		"--version",
+		"--debug --version",
+		"exec --help",
+		"ls --help",
+		"hook-exec --help",
+		"exec",
+		"exec --bogus work",
+		"exec work --duration nonsense",
+		"list --bogus",
+		"ls --profiles extra",
+		"env --shell nosuch work",
+		"prompt --format",
+		"--keyctl-scope galaxy list",
+		"--backend",
+		"exce work",
+	} {
+		args := strings.Fields(line)
+		var partOut, partErr, fullOut, fullErr strings.Builder
+		partCode := Main(args, strings.NewReader(""), &partOut, &partErr, nil)
+		fullCode, _ := mainWith(allCommands, args, strings.NewReader(""), &fullOut, &fullErr, getenv)
+		if partCode != fullCode || partOut.String() != fullOut.String() || partErr.String() != fullErr.String() {
+			t.Errorf("%q: partial model gave %d\n%s%s\nwhole model gave %d\n%s%s", line,
+				partCode, partOut.String(), partErr.String(), fullCode, fullOut.String(), fullErr.String())
+		}
+		if partCode == 0 && partOut.Len() == 0 {
+			t.Errorf("%q: printed nothing", line)
+		}
+	}
+}
