@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/aws-vault/aws-vault/commands"
+	_ "github.com/aws-vault/aws-vault/internal/hugeheap"
 )
 
 func main() {

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-go build -o "$work/aws-vault" .
+CGO_ENABLED=0 go build -o "$work/aws-vault" .  # the release build: static, see README
 
 {
   echo '[default]'

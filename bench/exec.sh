@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'kill $fake 2>/dev/null || true; keyctl purge user bench-user >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
-go build -o "$work/aws-vault" .
+CGO_ENABLED=0 go build -o "$work/aws-vault" .  # the release build: static, see README
 go build -o "$work/awsfake" ./engine/awsfake/cmd/awsfake
 cat > "$work/fake.json" <<'JSON'
 {"users":[{"name":"bench","account_id":"111111111111","access_key_id":"AKIABENCHBENCHBENCH","secret_access_key":"benchSecretbenchSecretbenchSecret0123"}]}
