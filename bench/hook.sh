@@ -53,4 +53,5 @@ if command -v direnv >/dev/null; then
 fi
 
 echo "== entering a trusted directory (hook-exec with a fresh cached session, keyctl)"
-(cd "$work/proj" && hyperfine -N --warmup 10 --runs 200 "aws-vault hook-exec --shell bash" | grep -E "Time|Range")
+(cd "$work/proj" && hyperfine -N --warmup 10 --runs 300 --export-json "$work/enter.json" "aws-vault hook-exec --shell bash" | grep -E "Time|Range")
+python3 -c "import json,statistics;r=json.load(open('$work/enter.json'))['results'][0];print('median %.2f ms' % (statistics.median(r['times'])*1000))"

@@ -17,6 +17,13 @@ const (
 // from at this point of start-up.
 var anchor *[16]byte
 
+// collapsed and collapseErr record what init asked for and what the kernel
+// said, for the test.
+var (
+	collapsed   uintptr
+	collapseErr syscall.Errno
+)
+
 func init() {
 	anchor = new([16]byte)
 	base := uintptr(unsafe.Pointer(anchor)) &^ (hugePage - 1)
@@ -25,6 +32,7 @@ func init() {
 	// around a heap object is all heap. Errors (EINVAL on old kernels or
 	// with THP disabled, EAGAIN or ENOMEM under memory pressure) leave the
 	// pages as they are; there is nothing to report.
-	syscall.Syscall(syscall.SYS_MADVISE, base, hugePage, madvCollapse)
+	_, _, collapseErr = syscall.Syscall(syscall.SYS_MADVISE, base, hugePage, madvCollapse)
+	collapsed = base
 	syscall.Syscall(syscall.SYS_MADVISE, base+hugePage, hugePage, madvHugepage)
 }
