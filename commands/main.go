@@ -88,7 +88,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []st
 	// whole command model; anything else is parsed against the model of the
 	// one command it names, and again against the whole model if that fails,
 	// so that errors and suggestions are the same either way.
-	only := ""
+	only := allCommands
 	if !completions.Requested(args, getenv) {
 		only = commandWord(args)
 	}
