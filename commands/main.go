@@ -84,19 +84,24 @@ func (e *ExitError) Unwrap() error { return e.Err }
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
 	env := envMap(environ)
 	getenv := func(k string) string { return env[k] }
-	// A completion request (COMP_LINE set by a completion script) needs the
-	// whole command model; anything else is parsed against the model of the
-	// one command it names, and again against the whole model if that fails,
-	// so that errors and suggestions are the same either way.
-	only := allCommands
-	if !completions.Requested(args, getenv) {
-		only = commandWord(args)
-	}
+	only := modelFor(args, getenv)
 	code, retry := mainWith(only, args, stdin, stdout, stderr, getenv)
 	if retry {
 		code, _ = mainWith(allCommands, args, stdin, stdout, stderr, getenv)
 	}
 	return code
+}
+
+// modelFor chooses the command model for args. A completion request
+// (COMP_LINE set by a completion script) needs the whole model; anything
+// else is parsed against the model of the one command it names, and again
+// against the whole model if that fails, so that errors and suggestions are
+// the same either way.
+func modelFor(args []string, getenv func(string) string) string {
+	if completions.Requested(args, getenv) {
+		return allCommands
+	}
+	return commandWord(args)
 }
 
 // mainWith builds the parser for the commands only selects and runs args.

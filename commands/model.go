@@ -16,6 +16,12 @@ import (
 // a day. So a command line that plainly names one command is parsed against
 // a model of the global flags and that command alone, built from the same
 // CLI struct fields; anything less plain gets the whole model.
+//
+// One difference to keep in mind: kong runs the hooks of every flag with a
+// default or an environment value in the model, so in the whole model those
+// of all commands. No flag type here has such a hook (see
+// TestPartialModelAnswersLikeWholeModel); a flag type that gets one must not
+// depend on running for other commands than the one parsed.
 const (
 	allCommands = ""  // the whole model
 	noCommand   = "-" // the global flags only (e.g. a lone --version)

@@ -50,6 +50,19 @@ func TestCommandTablesMatchKong(t *testing.T) {
 	}
 }
 
+func TestModelFor(t *testing.T) {
+	none := func(string) string { return "" }
+	if got := modelFor([]string{"exec", "work"}, none); got != "exec" {
+		t.Errorf("exec work: model %q", got)
+	}
+	completing := func(k string) string {
+		return map[string]string{"COMP_LINE": "aws-vault exec ", "COMP_POINT": "15"}[k]
+	}
+	if got := modelFor([]string{"exec", "work"}, completing); got != allCommands {
+		t.Errorf("a completion request got model %q, want the whole one", got)
+	}
+}
+
 func TestCommandWord(t *testing.T) {
 	for _, tc := range []struct {
 		args string
@@ -113,6 +126,16 @@ func TestPartialModelAnswersLikeWholeModel(t *testing.T) {
 		}
 		if partCode == 0 && partOut.Len() == 0 {
 			t.Errorf("%q: printed nothing", line)
+		}
+		// What succeeds must succeed on the partial model itself, not on
+		// the retry with the whole one.
+		if only := modelFor(args, getenv); partCode == 0 {
+			if only == allCommands {
+				t.Errorf("%q: parsed with the whole model", line)
+			}
+			if _, retry := mainWith(only, args, strings.NewReader(""), io.Discard, io.Discard, getenv); retry {
+				t.Errorf("%q: the partial model refused it", line)
+			}
 		}
 	}
 }
