@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Start-up and `list --profiles` figures for the README (issue: foundation).
 #   bench/startup.sh            # needs hyperfine (apt-get install hyperfine)
-# Prints hyperfine's summary for:
+# Prints, as medians over six interleaved hyperfine rounds:
 #   1. a hello-world Go binary, a binary that only links the libraries the
 #      project must use (kong, keyring, the STS client, ini, mvdan/sh),
 #      `aws-vault --version` built without the huge-page heap start
 #      (-tags nohugeheap, to show what it saves), and `aws-vault --version`
 #      as released (target: within 2x of hello-world);
-#   2. `aws-vault list --profiles` on a config of 1,000 profiles (target: < 30 ms).
+#   2. `aws-vault list --profiles` on a config of 1,000 profiles (hyperfine; target: < 30 ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -54,9 +54,24 @@ CGO_ENABLED=0 go build -tags nohugeheap -o "$work/aws-vault-nohugeheap" .
 } > "$work/config"
 
 export HOME="$work" AWS_CONFIG_FILE="$work/config" AWS_VAULT_BACKEND=file
-hyperfine -N --warmup 20 --runs 300 --export-json "$work/start.json" \
-  "$work/hello-bin" "$work/libs-bin" "$work/aws-vault-nohugeheap --version" "$work/aws-vault --version"
-python3 -c "import json,statistics;[print('median %-40s %.2f ms' % (r['command'].split('/')[-1], statistics.median(r['times'])*1000)) for r in json.load(open('$work/start.json'))['results']]"
+# Shared VMs drift by a millisecond or two over a minute, which moves a
+# ratio between batches run one after the other. So the four commands are
+# run in six rounds of 50 runs each, and the medians taken over all rounds.
+for round in 1 2 3 4 5 6; do
+  hyperfine -N --warmup 10 --runs 50 --export-json "$work/start$round.json" \
+    "$work/hello-bin" "$work/libs-bin" "$work/aws-vault-nohugeheap --version" "$work/aws-vault --version" >/dev/null
+done
+python3 - "$work"/start[1-6].json <<'PY'
+import json, statistics, sys
+times = {}
+for f in sys.argv[1:]:
+    for r in json.load(open(f))["results"]:
+        times.setdefault(r["command"].split("/")[-1], []).extend(r["times"])
+hello = statistics.median(next(iter(times.values())))
+for name, t in times.items():
+    m = statistics.median(t)
+    print("%-32s median %6.2f ms  mean %6.2f ms  %.2fx hello-world" % (name, m * 1e3, statistics.mean(t) * 1e3, m / hello))
+PY
 for b in "$work/hello-bin" "$work/libs-bin" "$work/aws-vault --version"; do
   for _ in $(seq 10); do GODEBUG=inittrace=1 $b 2>&1 >/dev/null | awk '/^init/ {s+=$5} END {print s}'; done |
     awk -v b="${b##*/}" '{s+=$1} END {printf "package init, summed: %-22s %.2f ms\n", b, s/NR}'
