@@ -76,7 +76,7 @@ type Rotation struct {
 	// client itself, not an interface over it: once *iam.Client is
 	// converted to an interface, the linker must keep all of its several
 	// hundred exported methods (kong and godbus look methods up by name),
-	// 3.5 MB of code that made every start slower.
+	// 3.5 MB of code; with their tables, 6.5 MB of a 25 MB binary.
 	IAM *iam.Client
 	// Verify signs a request (GetCallerIdentity) with key and returns
 	// the caller's ARN.
