@@ -241,6 +241,16 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Cmds:                scriptCmds,
 		Condition: func(cond string) (bool, error) {
+			if cond == "nobus" {
+				// No session-bus socket where godbus looks for one.
+				dir := fmt.Sprintf("/run/user/%d/", os.Getuid())
+				for _, name := range []string{"bus", "dbus-session"} {
+					if _, err := os.Stat(dir + name); !os.IsNotExist(err) {
+						return false, nil
+					}
+				}
+				return true, nil
+			}
 			if cond != "awscli" {
 				return false, fmt.Errorf("unknown condition %q", cond)
 			}

@@ -15,7 +15,14 @@ import (
 	"time"
 
 	kr "github.com/99designs/keyring"
+
+	"github.com/aws-vault/aws-vault/internal/sessionbus"
 )
+
+// The keyring library has initialised by now (Go runs an imported package's
+// init first): its D-Bus probe is over, and the session-bus variable that
+// sessionbus may have pointed nowhere for it goes back to what it was.
+func init() { sessionbus.Restore() }
 
 // ServiceName is the keyring service name the original aws-vault uses.
 const ServiceName = "aws-vault"
