@@ -26,8 +26,10 @@ type App struct {
 
 func (a *App) validateGlobals() error {
 	g := a.Globals
-	if g.Backend != "" && !contains(keyring.Available(), g.Backend) {
-		return fmt.Errorf("--backend %q is not available here; choose one of %s", g.Backend, strings.Join(keyring.Available(), ", "))
+	if g.Backend != "" {
+		if err := keyring.Unavailable(g.Backend); err != nil {
+			return fmt.Errorf("--backend %w", err)
+		}
 	}
 	if !contains(promptDrivers, g.Prompt) {
 		return fmt.Errorf("--prompt %q is not a prompt driver; choose one of %s", g.Prompt, strings.Join(promptDrivers, ", "))

@@ -60,6 +60,21 @@ func Available() []string {
 	return out
 }
 
+// Unavailable says why backend cannot be used here, or returns nil when it
+// can. The D-Bus backends are missing most often for want of a session bus,
+// which the message then names, with the ways to get one.
+func Unavailable(backend string) error {
+	avail := Available()
+	if contains(avail, backend) {
+		return nil
+	}
+	if (backend == string(kr.SecretServiceBackend) || backend == string(kr.KWalletBackend)) && sessionbus.Missing() {
+		return fmt.Errorf("%q needs a D-Bus session bus, and there is none (DBUS_SESSION_BUS_ADDRESS is unset and /run/user/%d/bus does not exist): run aws-vault inside one (dbus-run-session -- $SHELL), or set DBUS_SESSION_BUS_ADDRESS=autolaunch: to have one started; or choose one of %s",
+			backend, os.Getuid(), strings.Join(avail, ", "))
+	}
+	return fmt.Errorf("%q is not available here; choose one of %s", backend, strings.Join(avail, ", "))
+}
+
 // AutoOrder is the order tried when no backend is chosen. The kernel
 // keyring is left out on purpose: it forgets everything at reboot, so it is
 // only used when asked for by name.
@@ -197,8 +212,8 @@ func (k *Keyring) open() error {
 		cfg := k.config()
 		var order []string
 		if k.opts.Backend != "" {
-			if !contains(Available(), k.opts.Backend) {
-				k.err = fmt.Errorf("keyring backend %q is not available on this system; choose one of %s", k.opts.Backend, strings.Join(Available(), ", "))
+			if err := Unavailable(k.opts.Backend); err != nil {
+				k.err = fmt.Errorf("keyring backend %w", err)
 				return
 			}
 			order = []string{k.opts.Backend}

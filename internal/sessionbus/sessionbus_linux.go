@@ -17,24 +17,34 @@ const (
 
 var (
 	guarding    bool   // the variable is set to nowhere
+	noBus       bool   // init found no session bus
 	previous    string // its value before, if it had one
 	hadPrevious bool
 )
 
 func init() {
-	addr, set := syscall.Getenv(variable)
-	if set && addr != "" && addr != "autolaunch:" {
-		return // godbus dials this address; nothing is launched
+	addr, _ := syscall.Getenv(variable)
+	if addr != "" {
+		// godbus dials this address. "autolaunch:" asks D-Bus to start a
+		// bus when there is none, and is respected: that is the way to
+		// have the old behaviour back.
+		return
 	}
 	dir := "/run/user/" + itoa(syscall.Getuid())
 	if exists(dir+"/bus") || exists(dir+"/dbus-session") {
 		return // godbus finds the bus there
 	}
-	previous, hadPrevious = addr, set
+	noBus = true
+	previous, hadPrevious = syscall.Getenv(variable)
 	if syscall.Setenv(variable, nowhere) == nil {
 		guarding = true
 	}
 }
+
+// Missing reports whether start-up found no session bus, and so kept the
+// keyring library from launching one: why secret-service and kwallet are
+// not available.
+func Missing() bool { return noBus }
 
 // Restore puts DBUS_SESSION_BUS_ADDRESS back as it was before init, once
 // the keyring library has initialised. Later calls do nothing.
