@@ -477,6 +477,54 @@ func (r Runner) CheckValue(t *testing.T, dir, s string) {
 	}
 }
 
+// HostileLabels describes each value of vs under the name TableChange
+// gives its variable, for Check's messages.
+func HostileLabels(vs []Value) map[string]string {
+	labels := map[string]string{}
+	for i, v := range vs {
+		labels[Name(i)] = v.Label
+	}
+	return labels
+}
+
+// GoldenPreset is the environment the golden round trips start from: old
+// values that GoldenChange must replace or remove.
+var GoldenPreset = map[string]string{"AWS_PROFILE": "old", "AWS_SECURITY_TOKEN": "old", "AWS_ACCESS_KEY_ID": "old"}
+
+// CheckDetectsBadQuoting makes sure the round trip can fail. bad must be a
+// script, in r's shell, that sets and exports X to "$HOME" in double quotes
+// (so the shell expands it) and Y to the empty string: the runner must see
+// both.
+func (r Runner) CheckDetectsBadQuoting(t *testing.T, bad string) {
+	t.Helper()
+	c := shells.Change{Set: map[string]string{"X": "$HOME"}, Unset: []string{"Y"}}
+	res := r.RunScript(t, bad, c, nil, "C")
+	if got := res["X"]; got.Value == "$HOME" || got.EnvValue == "$HOME" {
+		t.Errorf("runner did not notice the expansion: %+v", got)
+	}
+	if got := res["Y"]; !got.IsSet || !got.Exported {
+		t.Errorf("runner did not notice that Y is set: %+v", got)
+	}
+}
+
+// Fuzz runs the quoting fuzz target: every value, exported by r's shell and
+// evaluated in it, must come back byte for byte (CheckValue); a value with
+// NUL must be refused (CheckNUL).
+func (r Runner) Fuzz(f *testing.F) {
+	dir := f.TempDir()
+	f.Add("it's $(id) `id` \\ \n ’‘")
+	f.Fuzz(func(t *testing.T, s string) {
+		if i := strings.IndexByte(s, 0); i >= 0 {
+			CheckNUL(t, r.Shell, s, i)
+			return
+		}
+		if len(s) > 64<<10 {
+			t.Skip("longer than an environment entry may be")
+		}
+		r.CheckValue(t, dir, s)
+	})
+}
+
 // CheckNUL checks that quoting and exporting s, a value with a NUL byte,
 // fail with a *shells.QuoteError whose Offset is wantOffset.
 func CheckNUL(t *testing.T, sh shells.Shell, s string, wantOffset int) {
