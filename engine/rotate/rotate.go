@@ -206,7 +206,7 @@ func (r *Rotation) Run(ctx context.Context) (*Result, error) {
 
 	// 6. Delete the old key.
 	fmt.Fprintf(out, "Deleting old access key %s\n", providers.Redact(old.AccessKeyID))
-	_, delErr := r.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: aws.String(old.AccessKeyID)})
+	delErr := r.deleteKey(ctx, user, old.AccessKeyID)
 
 	// 7. Sessions made from the old key go either way: the keyring
 	// holds the new key now.
@@ -261,7 +261,7 @@ func (r *Rotation) undoStore(ctx context.Context, user string, old, nk, got keyr
 		return e
 	}
 	e.Live = got.AccessKeyID
-	if _, err := r.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: aws.String(nk.AccessKeyID)}); err != nil {
+	if err := r.deleteKey(ctx, user, nk.AccessKeyID); err != nil {
 		e.Delete = nk.AccessKeyID
 		e.Note = fmt.Sprintf("the keyring still holds the old key %s, which works; the unused new key could not be deleted (%v)", got.AccessKeyID, providers.Explain(err))
 		return e
@@ -284,13 +284,19 @@ func (r *Rotation) undoNew(ctx context.Context, user string, old, nk keyring.Lon
 		return e
 	}
 	e.Live = old.AccessKeyID
-	if _, err := r.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: aws.String(nk.AccessKeyID)}); err != nil {
+	if err := r.deleteKey(ctx, user, nk.AccessKeyID); err != nil {
 		e.Delete = nk.AccessKeyID
 		e.Note = fmt.Sprintf("the keyring holds the old key %s again, which works; the new key could not be deleted (%v)", old.AccessKeyID, providers.Explain(err))
 		return e
 	}
 	e.Note = fmt.Sprintf("the new key was deleted; the keyring holds the old key %s again, which works", old.AccessKeyID)
 	return e
+}
+
+// deleteKey deletes the user's access key id.
+func (r *Rotation) deleteKey(ctx context.Context, user, id string) error {
+	_, err := r.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: aws.String(id)})
+	return err
 }
 
 // waitFor calls Verify with the new key until it succeeds as the expected
