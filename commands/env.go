@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -53,11 +52,7 @@ func (c *EnvCmd) Run(a *App) error {
 		_, err := fmt.Fprint(a.Stdout, sh.Deactivate()+sh.UnsetLocal(append([]string{shells.VarPWD}, stateVars...)))
 		return err
 	}
-	eng, err := a.Engine(c.SessionFlags)
-	if err != nil {
-		return err
-	}
-	env, res, err := eng.Env(context.Background(), c.Profile)
+	env, res, err := a.Credentials(c.SessionFlags, c.Profile)
 	if err != nil {
 		return err
 	}

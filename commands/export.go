@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -23,11 +22,7 @@ func (c *ExportCmd) Run(a *App) error {
 	if err := a.refuseNesting(); err != nil {
 		return err
 	}
-	eng, err := a.Engine(c.SessionFlags)
-	if err != nil {
-		return err
-	}
-	env, res, err := eng.Env(context.Background(), c.Profile)
+	env, res, err := a.Credentials(c.SessionFlags, c.Profile)
 	if err != nil {
 		return err
 	}

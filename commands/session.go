@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -65,4 +66,14 @@ func (a *App) refuseNesting() error {
 		return fmt.Errorf("already in an aws-vault environment for profile %q; leave it first (exit the subshell, or run: unset AWS_VAULT)", p)
 	}
 	return nil
+}
+
+// Credentials builds the session engine for f and gets profile's
+// credentials and environment from it.
+func (a *App) Credentials(f SessionFlags, profile string) (*engine.Env, *engine.Result, error) {
+	eng, err := a.Engine(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return eng.Env(context.Background(), profile)
 }
