@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"sort"
 	"strings"
 	"time"
 
@@ -185,12 +184,7 @@ func childEnviron(a *App, env *engine.Env) []string {
 			out = append(out, kv)
 		}
 	}
-	keys := make([]string, 0, len(env.Set))
-	for k := range env.Set {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range env.Keys() {
 		out = append(out, k+"="+env.Set[k])
 	}
 	return out

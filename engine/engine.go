@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -284,7 +286,7 @@ func (e *Engine) cached(key keyring.SessionKey, describe string, fetch func(cont
 func roleDigest(ar *providers.AssumeRole, p, target *config.Profile) string {
 	var parts []string
 	parts = append(parts, "v1", ar.RoleARN, p.RoleSessionName, ar.ExternalID, ar.SourceIdentity, ar.Duration.String(), p.MfaSerial)
-	for _, k := range sortedKeys(ar.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(ar.Tags)) {
 		parts = append(parts, "tag:"+k+"="+ar.Tags[k])
 	}
 	parts = append(parts, "transitive:"+strings.Join(ar.TransitiveKeys, ","))
@@ -302,15 +304,6 @@ func roleDigest(ar *providers.AssumeRole, p, target *config.Profile) string {
 	}
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return "sha256:" + hex.EncodeToString(sum[:16])
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // ssoProvider gets p's role credentials from IAM Identity Center, cached

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -37,12 +38,7 @@ type Env struct {
 
 // Keys returns the names to set, sorted.
 func (e *Env) Keys() []string {
-	keys := make([]string, 0, len(e.Set))
-	for k := range e.Set {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(e.Set))
 }
 
 // Env returns what exec (and env) put into a process's environment for

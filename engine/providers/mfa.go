@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"sort"
 	"strings"
 
 	"github.com/aws-vault/aws-vault/engine/keyring"
@@ -80,15 +79,6 @@ func (m *MFA) notice() io.Writer {
 		return m.Notice
 	}
 	return io.Discard
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func containsFold(s, sub string) bool {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -107,7 +109,7 @@ func (p *AssumeRole) Fetch(ctx context.Context) (keyring.Session, error) {
 		if p.SourceIdentity != "" {
 			in.SourceIdentity = aws.String(p.SourceIdentity)
 		}
-		for _, k := range sortedKeys(p.Tags) {
+		for _, k := range slices.Sorted(maps.Keys(p.Tags)) {
 			in.Tags = append(in.Tags, ststypes.Tag{Key: aws.String(k), Value: aws.String(p.Tags[k])})
 		}
 		in.TransitiveTagKeys = p.TransitiveKeys
