@@ -18,13 +18,8 @@ trap 'rm -rf "$work"' EXIT
 
 CGO_ENABLED=0 go build -o "$work/aws-vault" .  # the release build: static, see README
 
-{
-  echo '[default]'
-  echo 'region = us-east-1'
-  for i in $(seq 1 1000); do
-    printf '[profile team%d.app_%d]\nsource_profile = root\nrole_arn = arn:aws:iam::%012d:role/Dev\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n\n' "$i" "$i" "$i"
-  done
-} > "$work/config"
+. bench/lib.sh
+write_profiles "$work/config"
 mkdir -p "$work/keys"
 for i in $(seq 1 1000); do
   : > "$work/keys/team$i.app_$i"

@@ -5,18 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
+fake=
 trap 'kill $fake 2>/dev/null || true; keyctl purge user bench-user >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 CGO_ENABLED=0 go build -o "$work/aws-vault" .  # the release build: static, see README
-go build -o "$work/awsfake" ./engine/awsfake/cmd/awsfake
-cat > "$work/fake.json" <<'JSON'
-{"users":[{"name":"bench","account_id":"111111111111","access_key_id":"AKIABENCHBENCHBENCH","secret_access_key":"benchSecretbenchSecretbenchSecret0123"}]}
-JSON
-"$work/awsfake" -config "$work/fake.json" > "$work/url" &
-fake=$!
-for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
+. bench/lib.sh
+start_fake
 
-export HOME="$work" AWS_CONFIG_FILE="$work/config" AWS_ENDPOINT_URL_STS=$(head -1 "$work/url")
 export AWS_VAULT_FILE_PASSPHRASE=bench XDG_RUNTIME_DIR="$work/run"
 printf '[profile bench-user]\nregion = us-east-1\n' > "$work/config"
 

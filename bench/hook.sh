@@ -9,16 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
+fake=
 trap 'kill $fake 2>/dev/null || true; rm -rf "$work"' EXIT
 CGO_ENABLED=0 go build -o "$work/aws-vault" .  # the release build: static, see README
-go build -o "$work/awsfake" ./engine/awsfake/cmd/awsfake
-cat > "$work/fake.json" <<'JSON'
-{"users":[{"name":"bench","account_id":"111111111111","access_key_id":"AKIABENCHBENCHBENCH","secret_access_key":"benchSecretbenchSecretbenchSecret0123"}]}
-JSON
-"$work/awsfake" -config "$work/fake.json" > "$work/url" &
-fake=$!
-for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
-export HOME="$work" AWS_CONFIG_FILE="$work/config" AWS_ENDPOINT_URL_STS=$(head -1 "$work/url")
+. bench/lib.sh
+start_fake
 export XDG_RUNTIME_DIR="$work/run" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/cfg" AWS_VAULT_BACKEND=keyctl
 export PATH="$work:$PATH"
 printf '[profile bench-hook]\nregion = us-east-1\n' > "$work/config"

@@ -45,13 +45,8 @@ GO
 CGO_ENABLED=0 go build -o "$work/libs-bin" "./$libs"
 CGO_ENABLED=0 go build -tags nohugeheap -o "$work/aws-vault-nohugeheap" .
 
-{
-  echo '[default]'
-  echo 'region = us-east-1'
-  for i in $(seq 1 1000); do
-    printf '[profile team%d.app_%d]\nsource_profile = root\nrole_arn = arn:aws:iam::%012d:role/Dev\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n\n' "$i" "$i" "$i"
-  done
-} > "$work/config"
+. bench/lib.sh
+write_profiles "$work/config"
 
 export HOME="$work" AWS_CONFIG_FILE="$work/config" AWS_VAULT_BACKEND=file
 # Shared VMs drift by a millisecond or two over a minute, which moves a
