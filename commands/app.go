@@ -17,6 +17,7 @@ type App struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
+	LookupEnv      func(string) (string, bool)
 	Globals        *Globals
 
 	ring    *keyring.Keyring

@@ -15,32 +15,28 @@ import (
 	"github.com/aws-vault/aws-vault/completions"
 	"github.com/aws-vault/aws-vault/engine/keyring"
 	"github.com/aws-vault/aws-vault/engine/prompt"
+	"github.com/aws-vault/aws-vault/shells"
+	"github.com/aws-vault/aws-vault/shells/registry"
 )
 
 // CompletionCmd prints the completion script for a shell.
 type CompletionCmd struct {
-	Shell string `arg:"" help:"bash, zsh, fish or powershell." predictor:"completion-shell"`
+	Shell string `arg:"" help:"Shell: ${shells}." predictor:"shell"`
 }
 
 // Help is the detailed help: how to install each script.
 func (c *CompletionCmd) Help() string {
-	var b strings.Builder
-	b.WriteString("Prints the shell code that completes aws-vault's commands, flags, profiles and values. To install it:\n\n")
-	for _, sh := range completions.Shells() {
-		fmt.Fprintf(&b, "    %-11s %s\n", sh+":", completions.InstallHint(sh))
-	}
-	return strings.TrimRight(b.String(), "\n")
+	return perShell("Prints the shell code that completes aws-vault's commands, flags, profiles and values. To install it:",
+		func(sh shells.Shell) string { return sh.Usage().Completion })
 }
 
 // Validate checks the shell.
-func (c *CompletionCmd) Validate() error {
-	_, err := completions.Script(canonicalShell(c.Shell))
-	return err
-}
+func (c *CompletionCmd) Validate() error { return validShell(c.Shell) }
 
 // Run prints the script.
 func (c *CompletionCmd) Run(a *App) error {
-	s, err := completions.Script(canonicalShell(c.Shell))
+	sh, _ := registry.Lookup(c.Shell)
+	s, err := sh.Completion()
 	if err != nil {
 		return err
 	}
@@ -63,7 +59,8 @@ func (completionScriptBash) BeforeReset(k *kong.Kong) error { return printScript
 func (completionScriptZsh) BeforeReset(k *kong.Kong) error { return printScript(k, "zsh") }
 
 func printScript(k *kong.Kong, shell string) error {
-	s, err := completions.Script(shell)
+	sh, _ := registry.Lookup(shell)
+	s, err := sh.Completion()
 	if err != nil {
 		return err
 	}
@@ -97,10 +94,9 @@ func (a *App) predictors() map[string]completions.PredictorFunc {
 		return func(*completions.Context) complete.Predictor { return predict.Set(values()) }
 	}
 	return map[string]completions.PredictorFunc{
-		"backend":          set(keyring.Available),
-		"prompt":           set(prompt.Drivers),
-		"shell":            set(sortedShellNames),
-		"completion-shell": set(completions.Shells),
+		"backend": set(keyring.Available),
+		"prompt":  set(prompt.Drivers),
+		"shell":   set(registry.Names),
 		// Profile names from the config's section headers only.
 		"profile": func(*completions.Context) complete.Predictor {
 			return complete.PredictFunc(func(string) []string {

@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/aws-vault/aws-vault/engine/config"
+	"github.com/aws-vault/aws-vault/engine/hook"
 	"github.com/aws-vault/aws-vault/shells"
 )
 
@@ -17,10 +17,17 @@ import (
 type EnvCmd struct {
 	SessionFlags `embed:""`
 
-	Shell   string `help:"Shell to write code for (bash, zsh, fish, powershell); detected from the parent process, then $SHELL." placeholder:"SHELL" predictor:"shell"`
+	Shell   string `help:"Shell to write code for (${shells}); detected from the parent process, then $SHELL." placeholder:"SHELL" predictor:"shell"`
+	Format  string `enum:"shell,json" default:"shell" help:"shell: code for the shell; json: the plan as JSON, for nushell, elvish, editors and other tools (\"env\" holds what to set, null for what to unset)."`
 	Unset   bool   `help:"Print code that removes the credentials and restores what they replaced."`
 	Print   bool   `help:"Print the code even when standard output is a terminal."`
 	Profile string `arg:"" optional:"" help:"Name of the profile." predictor:"profile"`
+}
+
+// Help says how each shell applies the output.
+func (c *EnvCmd) Help() string {
+	return perShell("Prints what puts a profile's credentials into the shell you are in, or (--unset) takes them out and restores what they replaced. Apply it with:",
+		func(sh shells.Shell) string { return fmt.Sprintf(sh.Usage().Load, "PROFILE") })
 }
 
 // Validate checks that there is either a profile or --unset.
@@ -31,43 +38,50 @@ func (c *EnvCmd) Validate() error {
 	return nil
 }
 
-// Run prints the script.
+// Run prints the plan. A command that fails still prints a plan (one that
+// only fails), so that eval "$(aws-vault env nosuch)" fails too.
 func (c *EnvCmd) Run(a *App) error {
-	sh, err := a.detectShell(c.Shell)
-	if err != nil {
-		return err
+	var sh shells.Shell
+	if c.Format != "json" || c.Shell != "" {
+		var err error
+		if sh, err = a.detectShell(c.Shell); err != nil {
+			return err
+		}
 	}
 	if !c.Print && isTerminal(a.Stdout) {
-		// Shell code on a terminal helps nobody, and would show secrets.
-		cmd := "aws-vault env " + c.Profile
-		if c.Unset {
-			cmd = "aws-vault env --unset"
+		if sh == nil {
+			return errors.New("aws-vault env --format json prints credentials; redirect it, or add --print to show them here")
 		}
-		fmt.Fprintf(a.Stdout, "aws-vault env prints %s code for the current shell to run. Load it with:\n\n    %s\n\n(--print shows the code here.)\n", sh.Name(), loadHint(sh, cmd))
+		// Shell code on a terminal helps nobody, and would show secrets.
+		args := c.Profile
+		if c.Unset {
+			args = "--unset"
+		}
+		fmt.Fprintf(a.Stdout, "aws-vault env prints what puts credentials into the current %s. Apply it with:\n\n    %s\n\n(--print shows it here.)\n", sh.Name(), fmt.Sprintf(sh.Usage().Load, args))
 		return nil
 	}
-	if c.Unset {
-		// Forgetting $PWD makes the hook, if installed, look at the
-		// directory again at the next prompt.
-		_, err := fmt.Fprint(a.Stdout, sh.Deactivate()+sh.UnsetLocal(append([]string{shells.VarPWD}, stateVars...)))
-		return err
+	now := time.Now()
+	d := hook.UnloadByHand()
+	if !c.Unset {
+		d = hook.LoadByHand(hook.Request{Profile: c.Profile, Duration: c.Duration, NoSession: c.NoSession, Region: c.Region})
 	}
-	env, res, err := a.Credentials(c.SessionFlags, c.Profile)
+	d, env, err := a.carryOut(d, now, carryOptions{ByHand: true, MfaToken: c.MfaToken})
+	if err != nil {
+		return a.envFailed(sh, c.Format, err)
+	}
+	out, err := render(sh, c.Format, a.planFor(d, env, "", now))
 	if err != nil {
 		return err
 	}
-	// Remember what was asked, so the prompt shows the time left and the
-	// hook (if installed) refreshes the credentials before they expire.
-	ttls, err := config.LoadTTLs(a.Getenv)
-	if err != nil {
-		return err
+	_, err = fmt.Fprint(a.Stdout, out)
+	return err
+}
+
+// envFailed prints a plan that only fails, and returns err.
+func (a *App) envFailed(sh shells.Shell, format string, err error) error {
+	if out, rerr := render(sh, format, shells.Plan{Fail: true}); rerr == nil {
+		fmt.Fprint(a.Stdout, out)
 	}
-	st := hookState{Profile: c.Profile, Duration: c.Duration, NoSession: c.NoSession, Region: c.Region}
-	script, err := sh.Activate(shells.Change{Set: env.Set, Unset: env.Unset}, activationVars(res, st, ttls.MinTTL, time.Now()))
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprint(a.Stdout, script)
 	return err
 }
 

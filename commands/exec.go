@@ -59,8 +59,11 @@ func (c *ExecCmd) command() []string {
 
 // Run gets credentials and runs the command.
 func (c *ExecCmd) Run(a *App) error {
-	if err := a.refuseNesting(); err != nil {
-		return err
+	// A credential_process (--json) starts no command: nothing nests.
+	if !c.JSON {
+		if err := a.refuseNesting(); err != nil {
+			return err
+		}
 	}
 	eng, err := a.Engine(c.SessionFlags)
 	if err != nil {

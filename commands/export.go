@@ -19,9 +19,6 @@ type ExportCmd struct {
 
 // Run prints the credentials.
 func (c *ExportCmd) Run(a *App) error {
-	if err := a.refuseNesting(); err != nil {
-		return err
-	}
 	env, res, err := a.Credentials(c.SessionFlags, c.Profile)
 	if err != nil {
 		return err

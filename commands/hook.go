@@ -1,24 +1,33 @@
 package commands
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/aws-vault/aws-vault/engine"
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/dirprofile"
+	"github.com/aws-vault/aws-vault/engine/hook"
 	"github.com/aws-vault/aws-vault/shells"
 )
 
 // HookCmd prints the shell integration for an rc file.
 type HookCmd struct {
-	Shell string `arg:"" help:"bash, zsh, fish or powershell." predictor:"shell"`
+	Shell string `arg:"" help:"Shell: ${shells}." predictor:"shell"`
 }
+
+// Help says how to install it in each shell.
+func (c *HookCmd) Help() string {
+	return perShell("Prints the shell integration: .awsprofile directories load their profile (once allowed), credentials are refreshed before they expire, and a prompt segment shows the active profile and the time left. To install it:",
+		func(sh shells.Shell) string { return sh.Usage().Hook })
+}
+
+// Validate checks the shell.
+func (c *HookCmd) Validate() error { return validShell(c.Shell) }
 
 // Run prints the hook.
 func (c *HookCmd) Run(a *App) error { return a.printIntegration(c.Shell, shells.Shell.Hook) }
@@ -72,166 +81,114 @@ func selfPath() (string, error) {
 	return bin, nil
 }
 
-// HookExecCmd is what the hook runs when $PWD changed or a refresh is due:
-// it prints code that moves the shell from its recorded state to the one
-// the directory (or the last aws-vault env) asks for.
+// HookExecCmd is what the hook runs when the directory, the trust of its
+// .awsprofile or the refresh time changed: it decides (engine/hook) and
+// prints what to do to the shell. Notices go to stderr; stdout is only the
+// plan, and the exit status is 0 whenever there is one.
 type HookExecCmd struct {
-	Shell string `required:"" help:"bash, zsh, fish or powershell."`
+	Shell  string `help:"Shell: ${shells}."`
+	Format string `enum:"shell,json" default:"shell" help:"shell: code for the shell; json: the plan as JSON (see env --format)."`
 }
 
-// Run decides and prints. Notices go to stderr; stdout is only code.
+// Run decides and prints.
 func (c *HookExecCmd) Run(a *App) error {
 	sh, err := a.detectShell(c.Shell)
+	if err != nil && c.Format != "json" {
+		return err
+	}
+	now := time.Now()
+	pwd := workingDir(a.Getenv)
+	in := hook.Input{
+		State: hook.ParseState(a.Getenv(shells.StateEnv)),
+		Dir:   a.lookAt(pwd),
+		Env:   hookEnv(a.Getenv),
+		Now:   now,
+	}
+	d := hook.Decide(in)
+	// Ctrl-C at a prompt (MFA, passphrase) ends the run at once with the
+	// decision to give up, which the shell applies like any other.
+	var once onceWriter
+	finish := func(d hook.Decision, env *engine.Env) error {
+		var err error
+		once.do(func() {
+			if d.Notice != "" {
+				a.notice("%s", d.Notice)
+			}
+			var out string
+			if out, err = render(sh, c.Format, a.planFor(d, env, pwd, now)); err == nil {
+				_, err = fmt.Fprint(a.Stdout, out)
+			}
+		})
+		return err
+	}
+	d, env, err := a.carryOut(d, now, carryOptions{OnInterrupt: func(gaveUp hook.Decision) {
+		if finish(gaveUp, nil) == nil {
+			os.Exit(0)
+		}
+		os.Exit(1)
+	}})
 	if err != nil {
 		return err
 	}
-	pwd := a.Getenv("PWD")
-	if pwd == "" {
-		if pwd, err = os.Getwd(); err != nil {
-			return err
+	return finish(d, env)
+}
+
+// workingDir is $PWD when it names the working directory (the path the
+// user sees, symlinks and all), else the working directory.
+func workingDir(getenv func(string) string) string {
+	if pwd := getenv("PWD"); filepath.IsAbs(pwd) {
+		if a, err := os.Stat(pwd); err == nil {
+			if b, err := os.Stat("."); err == nil && os.SameFile(a, b) {
+				return filepath.Clean(pwd)
+			}
 		}
 	}
-	st := parseHookState(a.Getenv(shells.StateEnv))
-	out, err := a.hookStep(sh, pwd, st)
-	if err != nil {
-		return err
+	if wd, err := os.Getwd(); err == nil {
+		return wd
 	}
-	_, err = fmt.Fprint(a.Stdout, out)
-	return err
+	return getenv("PWD")
+}
+
+// lookAt reads what the hook needs to know about a directory: its nearest
+// .awsprofile, what that asks for, and whether it is trusted.
+func (a *App) lookAt(pwd string) hook.Dir {
+	d := hook.Dir{PWD: pwd}
+	if _, err := os.Stat(pwd); err != nil {
+		d.Missing = true
+		return d
+	}
+	found, err := dirprofile.Find(pwd)
+	if err != nil {
+		d.Err = err
+		return d
+	}
+	if found == nil {
+		return d
+	}
+	d.File, d.Hash = found.Path, found.Hash
+	settings, err := dirprofile.Parse(found.Path, found.Data)
+	if err != nil {
+		d.Err = err
+		return d
+	}
+	d.Request = hook.Request{Profile: settings.Profile, Duration: settings.Duration, Region: settings.Region}
+	trust := dirprofile.Trust{Dir: dirprofile.TrustDir(a.Getenv)}
+	d.Record = trust.Record(found)
+	d.Trusted, d.TrustErr = trust.Allowed(found)
+	return d
+}
+
+// hookEnv is what the environment says is active.
+func hookEnv(getenv func(string) string) hook.Env {
+	e := hook.Env{Vault: getenv("AWS_VAULT"), LoadedBy: getenv(engine.LoadedByVar)}
+	if t, err := time.Parse(time.RFC3339, getenv("AWS_CREDENTIAL_EXPIRATION")); err == nil {
+		e.Expiration = t
+	}
+	return e
 }
 
 func (a *App) notice(format string, args ...any) {
 	fmt.Fprintf(a.Stderr, "aws-vault: "+format+"\n", args...)
-}
-
-// hookStep is the decision table of the directory hook.
-func (a *App) hookStep(sh shells.Shell, pwd string, st hookState) (string, error) {
-	now := time.Now()
-	active := a.Getenv("AWS_VAULT")
-	// Always record where we are, so the next prompt is a no-op.
-	keep := func(st hookState, extra string) (string, error) {
-		s, err := sh.SetLocal(map[string]string{shells.VarPWD: pwd, shells.VarState: st.String()})
-		return extra + s, err
-	}
-
-	// Someone switched profiles by hand (or left them): stop managing.
-	if st.Profile != "" && active != st.Profile {
-		st = hookState{Noticed: st.Noticed}
-		return keep(st, sh.UnsetLocal([]string{shells.VarRefresh, shells.VarRefreshUptime}))
-	}
-
-	found, ferr := dirprofile.Find(pwd)
-	if ferr != nil {
-		key := "error:" + ferr.Error()
-		if st.Noticed != key {
-			a.notice("%v", ferr)
-			st.Noticed = key
-		}
-		found = nil
-	}
-
-	if found == nil {
-		if st.Profile != "" && st.Path != "" {
-			// Left the directory: restore what was there before.
-			return keep(hookState{Noticed: st.Noticed}, sh.Deactivate()+sh.UnsetLocal(stateVars))
-		}
-		if st.Profile != "" && st.due(now) {
-			return a.activate(sh, pwd, st, now, keep) // aws-vault env's profile: refresh
-		}
-		return keep(st, "")
-	}
-
-	key := found.Path + "#" + found.Hash
-	trust := dirprofile.Trust{Dir: dirprofile.TrustDir(a.Getenv)}
-	settings, perr := dirprofile.Parse(found.Path, found.Data)
-	switch {
-	case !trust.Allowed(found):
-		if st.Noticed != key {
-			a.notice("%s is not allowed; check it and run: aws-vault allow %s", found.Path, shellWord(filepath.Dir(found.Path)))
-			st.Noticed = key
-		}
-		if st.Path != "" {
-			return keep(hookState{Noticed: st.Noticed}, sh.Deactivate()+sh.UnsetLocal(stateVars))
-		}
-		return keep(st, "")
-	case perr != nil:
-		if st.Noticed != key {
-			a.notice("%v", perr)
-			st.Noticed = key
-		}
-		return keep(st, "")
-	}
-
-	if st.Profile != "" && st.Path == "" {
-		// A profile loaded by hand with aws-vault env wins over directories.
-		if st.Noticed != key {
-			a.notice("profile %s (from aws-vault env) stays active; %s asks for %s (run aws-vault env --unset to let it apply)", st.Profile, found.Path, settings.Profile)
-			st.Noticed = key
-		}
-		if st.due(now) {
-			return a.activate(sh, pwd, st, now, keep)
-		}
-		return keep(st, "")
-	}
-	if active != "" && st.Profile == "" {
-		// A profile loaded with aws-vault env (or an exec subshell) wins.
-		if st.Noticed != key {
-			a.notice("profile %s is active; %s asks for %s (run aws-vault env --unset to let it apply)", active, found.Path, settings.Profile)
-			st.Noticed = key
-		}
-		return keep(st, "")
-	}
-	if st.Path == found.Path && st.Hash == found.Hash {
-		if st.due(now) {
-			return a.activate(sh, pwd, st, now, keep)
-		}
-		return keep(st, "")
-	}
-	// Entering, or moving to another directory's profile: activate (a
-	// switch keeps the state saved by the first activation).
-	next := hookState{Profile: settings.Profile, Path: found.Path, Hash: found.Hash, Duration: settings.Duration, Region: settings.Region, Noticed: st.Noticed}
-	return a.activate(sh, pwd, next, now, keep)
-}
-
-func (a *App) activate(sh shells.Shell, pwd string, st hookState, now time.Time, keep func(hookState, string) (string, error)) (string, error) {
-	eng, err := a.Engine(SessionFlags{Duration: st.Duration, NoSession: st.NoSession, Region: st.Region})
-	if err != nil {
-		return a.hookFailure(sh, pwd, st, now, err, keep)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	env, res, err := eng.Env(ctx, st.Profile)
-	if err != nil {
-		return a.hookFailure(sh, pwd, st, now, err, keep)
-	}
-	ttls, _ := config.LoadTTLs(a.Getenv)
-	vars := activationVars(res, st, ttls.MinTTL, now)
-	vars[shells.VarPWD] = pwd
-	return sh.Activate(shells.Change{Set: env.Set, Unset: env.Unset}, vars)
-}
-
-// hookFailure says what went wrong in one line and changes nothing, except
-// that it looks again in a minute rather than at every prompt.
-func (a *App) hookFailure(sh shells.Shell, pwd string, st hookState, now time.Time, err error, keep func(hookState, string) (string, error)) (string, error) {
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	a.notice("profile %s not loaded: %s", st.Profile, msg)
-	retry, serr := sh.SetLocal(refreshVars(now.Add(time.Minute), now))
-	if serr != nil {
-		return "", serr
-	}
-	prev := parseHookState(a.Getenv(shells.StateEnv))
-	return keep(prev, retry)
-}
-
-// shellWord quotes a path for a command line shown to a person.
-func shellWord(p string) string {
-	if strings.ContainsAny(p, " '\"$`\\!*?;&|<>(){}[]#~") {
-		return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
-	}
-	return p
 }
 
 // AllowCmd trusts the .awsprofile of a directory as it is now.

@@ -34,9 +34,9 @@ type CLI struct {
 	Hook   HookCmd   `cmd:"" help:"Print the shell integration (directory profiles, refresh, prompt) for your rc file."`
 	Allow  AllowCmd  `cmd:"" help:"Trust the .awsprofile of a directory as it is now."`
 	Deny   DenyCmd   `cmd:"" help:"Stop trusting the .awsprofile of a directory."`
-	Prompt PromptCmd `cmd:"" help:"Print the prompt function for a shell, or the prompt segment with --format."`
+	Prompt PromptCmd `cmd:"" help:"Print the prompt segment's code for a shell, or the segment itself with --format."`
 
-	Completion CompletionCmd `cmd:"" help:"Print the shell completion script for bash, zsh, fish or powershell."`
+	Completion CompletionCmd `cmd:"" help:"Print the shell completion script for ${shells}."`
 
 	HookExec HookExecCmd `cmd:"" name:"hook-exec" hidden:"" help:"Run by the shell hook; prints code for the shell."`
 }
@@ -83,11 +83,10 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
 	env := envMap(environ)
-	getenv := func(k string) string { return env[k] }
-	only := modelFor(args, getenv)
-	code, retry := mainWith(only, args, stdin, stdout, stderr, getenv)
+	only := modelFor(args, func(k string) string { return env[k] })
+	code, retry := mainWith(only, args, stdin, stdout, stderr, env)
 	if retry {
-		code, _ = mainWith(allCommands, args, stdin, stdout, stderr, getenv)
+		code, _ = mainWith(allCommands, args, stdin, stdout, stderr, env)
 	}
 	return code
 }
@@ -107,8 +106,11 @@ func modelFor(args []string, getenv func(string) string) string {
 // mainWith builds the parser for the commands only selects and runs args.
 // retry reports a parse error on a partial model, which Main answers by
 // running again with the whole one.
-func mainWith(only string, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int, retry bool) {
-	app := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
+func mainWith(only string, args []string, stdin io.Reader, stdout, stderr io.Writer, env map[string]string) (code int, retry bool) {
+	app := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		Getenv:    func(k string) string { return env[k] },
+		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+	}
 	cli := CLI{}
 	exitCode := -1
 	parser, err := newParser(&cli, only, app, stdout, stderr, &exitCode)

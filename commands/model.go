@@ -8,6 +8,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/aws-vault/aws-vault/engine/keyring"
+	"github.com/aws-vault/aws-vault/shells/registry"
 )
 
 // Building kong's model of every command costs a few milliseconds at each
@@ -40,6 +41,7 @@ func newParser(cli *CLI, only string, app *App, stdout, stderr io.Writer, exitCo
 			"version":  Version,
 			"backends": strings.Join(keyring.Available(), ", "),
 			"prompts":  strings.Join(promptDrivers, ", "),
+			"shells":   registry.List(),
 		},
 		kong.Bind(app),
 	}

@@ -119,7 +119,7 @@ func TestPartialModelAnswersLikeWholeModel(t *testing.T) {
 		args := strings.Fields(line)
 		var partOut, partErr, fullOut, fullErr strings.Builder
 		partCode := Main(args, strings.NewReader(""), &partOut, &partErr, nil)
-		fullCode, _ := mainWith(allCommands, args, strings.NewReader(""), &fullOut, &fullErr, getenv)
+		fullCode, _ := mainWith(allCommands, args, strings.NewReader(""), &fullOut, &fullErr, nil)
 		if partCode != fullCode || partOut.String() != fullOut.String() || partErr.String() != fullErr.String() {
 			t.Errorf("%q: partial model gave %d\n%s%s\nwhole model gave %d\n%s%s", line,
 				partCode, partOut.String(), partErr.String(), fullCode, fullOut.String(), fullErr.String())
@@ -133,7 +133,7 @@ func TestPartialModelAnswersLikeWholeModel(t *testing.T) {
 			if only == allCommands {
 				t.Errorf("%q: parsed with the whole model", line)
 			}
-			if _, retry := mainWith(only, args, strings.NewReader(""), io.Discard, io.Discard, getenv); retry {
+			if _, retry := mainWith(only, args, strings.NewReader(""), io.Discard, io.Discard, nil); retry {
 				t.Errorf("%q: the partial model refused it", line)
 			}
 		}

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,6 +179,42 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 		}
 	},
 	"ptyshell": ptyShell,
+	// procs TRACE STEP N: in the strace -f output TRACE, after the first
+	// stat of /nonexistent/mark-STEP and before the next mark, exactly N
+	// processes started (execve) and N forks (fork, vfork, or a clone that
+	// is not a thread) happened.
+	"procs": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 3 {
+			ts.Fatalf("usage: procs TRACE STEP N")
+		}
+		want, _ := strconv.Atoi(args[2])
+		mark := regexp.MustCompile(`/nonexistent/mark-([\w-]+)`)
+		clone := regexp.MustCompile(`\bclone3?\(`)
+		fork := regexp.MustCompile(`\bv?fork\(`)
+		in, seen, starts, forks := false, false, 0, 0
+		for _, line := range strings.Split(ts.ReadFile(args[0]), "\n") {
+			if m := mark.FindStringSubmatch(line); m != nil {
+				in = m[1] == args[1]
+				seen = seen || in
+				continue
+			}
+			if !in || strings.Contains(line, "= -1") || strings.Contains(line, "resumed>") {
+				continue
+			}
+			switch {
+			case strings.Contains(line, "execve("):
+				starts++
+			case fork.MatchString(line), clone.MatchString(line) && !strings.Contains(line, "CLONE_THREAD"):
+				forks++
+			}
+		}
+		if !seen {
+			ts.Fatalf("no mark %s in %s", args[1], args[0])
+		}
+		if starts != want || forks != want {
+			ts.Fatalf("%s: %d processes started and %d forks, want %d", args[1], starts, forks, want)
+		}
+	},
 	// stscalls ACTION N: the fake answered ACTION exactly N times.
 	"stscalls": func(ts *testscript.TestScript, neg bool, args []string) {
 		if len(args) != 2 {
@@ -250,6 +288,13 @@ func TestScripts(t *testing.T) {
 					}
 				}
 				return true, nil
+			}
+			if cond == "strace" {
+				_, err := exec.LookPath("strace")
+				if err != nil && os.Getenv("REQUIRE_SHELLS") == "1" {
+					return false, fmt.Errorf("REQUIRE_SHELLS=1 but strace is missing")
+				}
+				return err == nil, nil
 			}
 			if cond != "awscli" {
 				return false, fmt.Errorf("unknown condition %q", cond)

@@ -60,12 +60,16 @@ func (a *App) Engine(f SessionFlags) (*engine.Engine, error) {
 	})
 }
 
-// refuseNesting stops a second aws-vault environment inside the first.
+// refuseNesting stops exec from starting a command inside a shell that
+// aws-vault exec started (AWS_VAULT set, not by the shell integration), as
+// the original does. Credentials that aws-vault env or a directory put
+// into a shell are replaced by exec, not nested, so they do not count.
 func (a *App) refuseNesting() error {
-	if p := a.Getenv("AWS_VAULT"); p != "" {
-		return fmt.Errorf("already in an aws-vault environment for profile %q; leave it first (exit the subshell, or run: unset AWS_VAULT)", p)
+	p := a.Getenv("AWS_VAULT")
+	if p == "" || a.Getenv(engine.LoadedByVar) != "" {
+		return nil
 	}
-	return nil
+	return fmt.Errorf("this shell is an aws-vault exec subshell for profile %q; exit it first, or run: unset AWS_VAULT", p)
 }
 
 // Credentials builds the session engine for f and gets profile's

@@ -3,87 +3,50 @@ package commands
 import (
 	"fmt"
 	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/aws-vault/aws-vault/shells"
-	"github.com/aws-vault/aws-vault/shells/bash"
-	"github.com/aws-vault/aws-vault/shells/fish"
-	"github.com/aws-vault/aws-vault/shells/powershell"
-	"github.com/aws-vault/aws-vault/shells/zsh"
+	"github.com/aws-vault/aws-vault/shells/registry"
 )
-
-// shellRegistry is every shell aws-vault writes code for. A fifth shell is
-// one package under shells/ and one line here.
-var shellRegistry = map[string]shells.Shell{
-	"bash":       bash.New(),
-	"zsh":        zsh.New(),
-	"fish":       fish.New(),
-	"powershell": powershell.New(),
-}
-
-// shellAliases maps process names to registry names.
-var shellAliases = map[string]string{"pwsh": "powershell", "pwsh.exe": "powershell", "powershell.exe": "powershell"}
-
-// sortedShellNames lists the registry's shells, sorted.
-func sortedShellNames() []string {
-	names := make([]string, 0, len(shellRegistry))
-	for n := range shellRegistry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-func shellNames() string { return strings.Join(sortedShellNames(), ", ") }
-
-// canonicalShell maps a process or flag name ("-bash", "pwsh") to the
-// registry's name, or returns it unchanged.
-func canonicalShell(name string) string {
-	name = strings.TrimPrefix(filepath.Base(name), "-") // "-bash" is a login shell
-	if a, ok := shellAliases[name]; ok {
-		return a
-	}
-	return name
-}
-
-func lookupShell(name string) (shells.Shell, bool) {
-	sh, ok := shellRegistry[canonicalShell(name)]
-	return sh, ok
-}
 
 // detectShell picks the shell: --shell, else the parent process (the shell
 // running eval or source), else $SHELL.
 func (a *App) detectShell(flag string) (shells.Shell, error) {
 	if flag != "" {
-		if sh, ok := lookupShell(flag); ok {
+		if sh, ok := registry.Lookup(flag); ok {
 			return sh, nil
 		}
-		return nil, fmt.Errorf("unknown shell %q; choose one of %s", flag, shellNames())
+		return nil, fmt.Errorf("unknown shell %q; choose one of %s", flag, strings.Join(registry.Names(), ", "))
 	}
 	if comm, err := os.ReadFile("/proc/" + strconv.Itoa(os.Getppid()) + "/comm"); err == nil {
-		if sh, ok := lookupShell(strings.TrimSpace(string(comm))); ok {
+		if sh, ok := registry.Lookup(strings.TrimSpace(string(comm))); ok {
 			return sh, nil
 		}
 	}
 	if s := a.Getenv("SHELL"); s != "" {
-		if sh, ok := lookupShell(s); ok {
+		if sh, ok := registry.Lookup(s); ok {
 			return sh, nil
 		}
-		return nil, fmt.Errorf("cannot tell the shell ($SHELL is %s); give --shell with one of %s", s, shellNames())
+		return nil, fmt.Errorf("cannot tell the shell ($SHELL is %s); give --shell with one of %s", s, strings.Join(registry.Names(), ", "))
 	}
-	return nil, fmt.Errorf("cannot tell the shell; give --shell with one of %s", shellNames())
+	return nil, fmt.Errorf("cannot tell the shell; give --shell with one of %s", strings.Join(registry.Names(), ", "))
 }
 
-// loadHint is how a person loads aws-vault's shell code in sh.
-func loadHint(sh shells.Shell, command string) string {
-	switch sh.Name() {
-	case "fish":
-		return command + " | source"
-	case "powershell":
-		return command + " | Out-String | Invoke-Expression"
+// validShell is the Validate of a command's shell argument.
+func validShell(name string) error {
+	if _, ok := registry.Lookup(name); !ok {
+		return fmt.Errorf("unknown shell %q; choose one of %s", name, strings.Join(registry.Names(), ", "))
 	}
-	return `eval "$(` + command + `)"`
+	return nil
+}
+
+// perShell is a help paragraph with one line per shell.
+func perShell(intro string, line func(shells.Shell) string) string {
+	var b strings.Builder
+	b.WriteString(intro + "\n\n")
+	for _, sh := range registry.All() {
+		fmt.Fprintf(&b, "    %-11s %s\n", sh.Name()+":", line(sh))
+	}
+	return strings.TrimRight(b.String(), "\n")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/posener/complete/v2/predict"
 
 	"github.com/aws-vault/aws-vault/completions"
+	"github.com/aws-vault/aws-vault/shells/registry"
 )
 
 // testCLI has one of everything the tree must handle.
@@ -325,19 +326,13 @@ func TestSplitLine(t *testing.T) {
 }
 
 func TestScripts(t *testing.T) {
-	if got := completions.Shells(); !slices.Equal(got, []string{"bash", "fish", "powershell", "zsh"}) {
-		t.Errorf("Shells() = %q", got)
-	}
-	for _, sh := range completions.Shells() {
-		s, err := completions.Script(sh)
-		if err != nil || !strings.Contains(s, "aws-vault") || !strings.Contains(s, "AWS_VAULT_COMPLETE=") && sh != "powershell" {
-			t.Errorf("Script(%s): %v", sh, err)
+	for _, sh := range registry.All() {
+		s, err := sh.Completion()
+		if err != nil || !strings.Contains(s, "aws-vault") || !strings.Contains(s, "AWS_VAULT_COMPLETE") {
+			t.Errorf("%s completion: %v\n%s", sh.Name(), err, s)
 		}
-		if completions.InstallHint(sh) == "" || completions.FileName(sh) == "" {
-			t.Errorf("%s: no install hint or file name", sh)
+		if u := sh.Usage(); u.Completion == "" || u.CompletionFile == "" {
+			t.Errorf("%s: no install hint or file name", sh.Name())
 		}
-	}
-	if _, err := completions.Script("tcsh"); err == nil {
-		t.Error("Script(tcsh): no error")
 	}
 }

@@ -5,9 +5,12 @@ package completions_test
 // it when REQUIRE_SHELLS=1.
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,10 +21,12 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/creack/pty"
 
 	"github.com/aws-vault/aws-vault/commands"
 	"github.com/aws-vault/aws-vault/completions"
 	"github.com/aws-vault/aws-vault/engine/keyring"
+	"github.com/aws-vault/aws-vault/shells/registry"
 )
 
 var update = flag.Bool("update", false, "rewrite contrib/completions/ from what aws-vault prints")
@@ -178,11 +183,8 @@ func homeOf(env []string) string {
 
 func writeScript(t *testing.T, shell string) string {
 	t.Helper()
-	s, err := completions.Script(shell)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), completions.FileName(shell))
+	s := script(t, shell)
+	p := filepath.Join(t.TempDir(), completionFile(shell))
 	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -433,6 +435,328 @@ func TestZshEval(t *testing.T) {
 	}
 }
 
+// elvishDriver is the rc file of an interactive elvish (edit: exists only
+// there). It installs the completion as the script says, then, for each
+// line of the JSON list in $E:CASES, has elvish's completion engine complete
+// it (edit:completion:start) and accepts each candidate in turn, recording
+// the line that results. It writes the results to $E:OUT as JSON, with
+// the menu text of `aws-vault exe` and whether the completer left the
+// environment as it was, and exits.
+const elvishDriver = `var results = [&]
+try {
+  eval (aws-vault completion elvish | slurp)
+  for line (from-json < $E:CASES) {
+    var got = []
+    var prev = $line
+    var i = 0
+    while $true {
+      set edit:current-command = $line
+      edit:completion:start
+      range $i | each {|_| edit:completion:down }
+      edit:completion:accept
+      var now = $edit:current-command
+      edit:close-mode
+      if (eq $now $prev) {
+        break
+      }
+      set got = [$@got $now]
+      set prev = $now
+      set i = (+ $i 1)
+    }
+    set results[$line] = $got
+  }
+  set results['#display'] = [($edit:completion:arg-completer[aws-vault] aws-vault exe | each {|c| to-string $c[display] })]
+  set results['#env'] = [(each {|v| to-string (has-env $v) } [AWS_VAULT_COMPLETE COMP_LINE COMP_POINT])]
+} catch e {
+  set results['#error'] = [(to-string $e[reason])]
+}
+put $results | to-json > $E:OUT
+exit
+`
+
+// elvishComplete runs elvishDriver in a pseudo-terminal for lines and
+// returns its results.
+func elvishComplete(t *testing.T, elvish string, env []string, lines []string) map[string][]string {
+	t.Helper()
+	dir := t.TempDir()
+	rc, cases, out := filepath.Join(dir, "rc.elv"), filepath.Join(dir, "cases.json"), filepath.Join(dir, "out.json")
+	js, err := json.Marshal(lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rc, []byte(elvishDriver), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cases, js, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(elvish, "-rc", rc)
+	cmd.Env = append(slices.Clone(env), "CASES="+cases, "OUT="+out)
+	cmd.Dir = homeOf(env)
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var terminal bytes.Buffer
+	copied := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(&terminal, f)
+		close(copied)
+	}()
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err = <-waited:
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		<-waited
+		err = fmt.Errorf("timed out")
+	}
+	f.Close()
+	<-copied
+	data, rerr := os.ReadFile(out)
+	if rerr != nil {
+		t.Fatalf("elvish: %v (%v); terminal:\n%s", rerr, err, terminal.String())
+	}
+	var res map[string][]string
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatalf("elvish: %v\n%s", err, data)
+	}
+	if e, ok := res["#error"]; ok {
+		t.Fatalf("elvish: %q; terminal:\n%s", e, terminal.String())
+	}
+	return res
+}
+
+// lastWord is where the last word of line starts: after its last blank
+// outside single quotes.
+func lastWord(line string) int {
+	start, quoted := 0, false
+	for i, c := range line {
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case c == ' ' && !quoted:
+			start = i + 1
+		}
+	}
+	return start
+}
+
+// TestElvish completes through elvish's own completion engine, in an
+// interactive elvish that installed the script with the line it gives.
+func TestElvish(t *testing.T) {
+	t.Parallel()
+	elvish := requireShell(t, "elvish")
+	env := fixture(t)
+	cases := append(shellCases(),
+		// elvish quotes a word with = in it.
+		shellCase{"aws-vault --backend=f", []string{"'--backend=file'"}},
+		shellCase{"aws-vault exec team_ops -- printen", []string{"printenv"}},
+		// The wrapped command completes by its own arg-completer.
+		shellCase{"aws-vault exec team_ops -- aws-vault ex", []string{"exec", "export"}},
+		// elvish quotes what it inserts.
+		shellCase{"aws-vault allow wor", []string{"'work dir/'"}},
+	)
+	check := func(cases []shellCase) map[string][]string {
+		var lines []string
+		for _, tc := range cases {
+			lines = append(lines, tc.line)
+		}
+		res := elvishComplete(t, elvish, env, lines)
+		for _, tc := range cases {
+			var got []string
+			for _, l := range res[tc.line] {
+				v, ok := strings.CutPrefix(l, tc.line[:lastWord(tc.line)])
+				if !ok {
+					t.Errorf("elvish %q: completed to %q", tc.line, l)
+				}
+				got = append(got, strings.TrimSuffix(v, " ")) // a value's code suffix
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("elvish %q: %q, want %q", tc.line, got, tc.want)
+			}
+		}
+		return res
+	}
+	res := check(cases)
+	if d := strings.Join(res["#display"], "\n"); !strings.Contains(d, "exec  ") || !strings.Contains(d, "Execute a command with AWS credentials.") {
+		t.Errorf("elvish: no description for exec in %q", d)
+	}
+	if got, want := res["#env"], []string{"$false", "$false", "$false"}; !slices.Equal(got, want) {
+		t.Errorf("elvish: after completing, has-env AWS_VAULT_COMPLETE, COMP_LINE, COMP_POINT: %q, want %q", got, want)
+	}
+
+	// Words that need quoting, before the cursor and at it.
+	cfg := filepath.Join(homeOf(env), ".aws", "config")
+	if err := os.WriteFile(cfg, []byte("[profile my profile]\n[profile it's]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check([]shellCase{
+		{"aws-vault exec my", []string{"'my profile'"}},
+		{"aws-vault exec 'my p", []string{"'my profile'"}},
+		{"aws-vault exec it", []string{"'it''s'"}},
+		{"aws-vault --prompt 'a b' exec --region 'x''y' m", []string{"'my profile'"}},
+	})
+}
+
+// nuComplete has nushell's completion engine complete line, typed after
+// the script is sourced: nu --ide-complete completes as the REPL does.
+func nuComplete(t *testing.T, nu string, env []string, script, line string) []string {
+	t.Helper()
+	src := "source '" + script + "'\n" + line
+	f := filepath.Join(t.TempDir(), "line.nu")
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := run(t, env, nu, "--no-config-file", "--no-std-lib", "--ide-complete", fmt.Sprint(len(src)), f)
+	var res struct{ Completions []string }
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("nu --ide-complete: %v\n%s", err, out)
+	}
+	slices.Sort(res.Completions)
+	return res.Completions
+}
+
+type nuCandidate struct {
+	Value       string `json:"value"`
+	Description string `json:"description"`
+}
+
+// nuCompleter calls the script's completer with spans, as nushell does on
+// Tab: null (nushell's own file completion) is nil.
+func nuCompleter(t *testing.T, nu string, env []string, script string, spans ...string) []nuCandidate {
+	t.Helper()
+	js, err := json.Marshal(spans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog := "source '" + script + "'; nu-complete aws-vault ($env.SPANS | from json) | to json -r"
+	out := run(t, append(slices.Clone(env), "SPANS="+string(js)), nu, "--no-config-file", "--no-std-lib", "-c", prog)
+	var cs []nuCandidate
+	if err := json.Unmarshal([]byte(out), &cs); err != nil {
+		t.Fatalf("nu-complete aws-vault %q: %v\n%s", spans, err, out)
+	}
+	return cs
+}
+
+func nuValues(cs []nuCandidate) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Value)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestNushell(t *testing.T) {
+	t.Parallel()
+	nu := requireShell(t, "nu")
+	env := fixture(t)
+	script := writeScript(t, "nushell")
+	cases := append(shellCases(),
+		shellCase{"aws-vault --backend=f", []string{"--backend=file"}},
+		shellCase{"aws-vault exec team_ops -- printen", []string{"printenv"}},
+		// dirs, and the wrapped command's arguments: nushell's file
+		// completion, which quotes.
+		shellCase{"aws-vault allow wor", []string{"`work dir/`"}},
+		shellCase{"aws-vault exec team_ops -- ls wor", []string{"`work dir/`"}},
+	)
+	for _, tc := range cases {
+		if got := nuComplete(t, nu, env, script, tc.line); !slices.Equal(got, tc.want) {
+			t.Errorf("nu %q: %q, want %q", tc.line, got, tc.want)
+		}
+	}
+
+	// The completer itself, with words nushell's parser would not take
+	// whole (an open quote), quoted words and descriptions.
+	for _, tc := range []struct {
+		spans []string
+		want  []string
+	}{
+		{[]string{"aws-vault", "exec", `"team_`}, []string{`"team_ops"`}},
+		{[]string{"aws-vault", "exec", "'team_"}, []string{"'team_ops'"}},
+		{[]string{"aws-vault", "exec", "`team_"}, []string{"`team_ops`"}},
+		{[]string{"aws-vault", "--backend", "'file'", "exec", `"team."`}, []string{`"team.dev_admin"`, `"team.prod_admin"`}},
+		{[]string{"aws-vault", "allow", "wor"}, nil},
+		{[]string{"aws-vault", "exec", "team_ops", "--", "ls", ""}, nil},
+		// "aws-vault env" of the shell integration, were it given this
+		// completer, comes as one span.
+		{[]string{"aws-vault env", "--backend", "f"}, []string{"file"}},
+	} {
+		if got := nuValues(nuCompleter(t, nu, env, script, tc.spans...)); !slices.Equal(got, tc.want) {
+			t.Errorf("nu-complete aws-vault %q: %q, want %q", tc.spans, got, tc.want)
+		}
+	}
+	if cs := nuCompleter(t, nu, env, script, "aws-vault", "exe"); !slices.Contains(cs, nuCandidate{"exec", "Execute a command with AWS credentials."}) {
+		t.Errorf("nu: no description for exec in %q", cs)
+	}
+
+	cfg := filepath.Join(homeOf(env), ".aws", "config")
+	if err := os.WriteFile(cfg, []byte("[profile my profile]\n[profile it's]\n[profile a$(id)b]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		spans []string
+		want  []string
+	}{
+		{[]string{"aws-vault", "exec", "my"}, []string{"'my profile'"}},
+		{[]string{"aws-vault", "exec", "it"}, []string{`"it's"`}},
+		{[]string{"aws-vault", "exec", "'it"}, []string{`"it's"`}},
+		{[]string{"aws-vault", "exec", "a"}, []string{"'a$(id)b'"}},
+		{[]string{"aws-vault", "exec", `"a`}, []string{`"a$(id)b"`}},
+		{[]string{"aws-vault", "--prompt", `"a b"`, "exec", "--region", `"x'y"`, "m"}, []string{"'my profile'"}},
+	} {
+		if got := nuValues(nuCompleter(t, nu, env, script, tc.spans...)); !slices.Equal(got, tc.want) {
+			t.Errorf("nu-complete aws-vault %q: %q, want %q", tc.spans, got, tc.want)
+		}
+	}
+}
+
+// TestNushellPassthrough: with the script sourced (which declares aws-vault
+// an extern), and with the shell integration's "aws-vault env" too, in
+// either order, aws-vault gets its arguments exactly as without it.
+func TestNushellPassthrough(t *testing.T) {
+	t.Parallel()
+	nu := requireShell(t, "nu")
+	env := fixture(t)
+	home := homeOf(env)
+	script := writeScript(t, "nushell")
+	hook := filepath.Join(t.TempDir(), "hook.nu")
+	if err := os.WriteFile(hook, []byte(run(t, env, filepath.Join(binary(t), "aws-vault"), "hook", "nu")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a.cfg", "b.cfg"} {
+		if err := os.WriteFile(filepath.Join(home, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := `aws-vault --version
+aws-vault list --profiles
+aws-vault --backend=file --debug list --profiles
+aws-vault exec --no-session -d 1h team_ops -- printf '[%s]' a "b c" ~/x 1h 0x10 true *.cfg --x=1
+print ''
+aws-vault exec --no-session team_ops -- true
+print (aws-vault exec --help | lines | first)
+`
+	plain := run(t, env, nu, "--no-config-file", "--no-std-lib", "-c", body)
+	if want := "[a][b c][" + home + "/x][1h][0x10][true][a.cfg][b.cfg][--x=1]\n"; !strings.Contains(plain, want) || !strings.Contains(plain, "team_ops\n") {
+		t.Fatalf("without the script: %q, want %q and team_ops in it", plain, want)
+	}
+	const kind = "print (scope commands | where name == 'aws-vault' | get 0.type)\n"
+	const envCmd = "aws-vault env --no-session team_ops\nprint $env.AWS_VAULT\n"
+	for _, tc := range []struct{ setup, extra, want string }{
+		{"source '" + script + "'\n", kind, "external\n"},
+		{"source '" + script + "'\nsource '" + hook + "'\n", kind + envCmd, "external\nteam_ops\n"},
+		{"source '" + hook + "'\nsource '" + script + "'\n", kind + envCmd, "external\nteam_ops\n"},
+	} {
+		if got := run(t, env, nu, "--no-config-file", "--no-std-lib", "-c", tc.setup+body+tc.extra); got != plain+tc.want {
+			t.Errorf("nu with\n%s: %q, want %q", tc.setup, got, plain+tc.want)
+		}
+	}
+}
+
 // TestContrib: contrib/completions/ holds exactly what `aws-vault
 // completion SHELL` prints (go test ./completions -update rewrites it), and
 // the original's flags print the same scripts.
@@ -440,9 +764,9 @@ func TestContrib(t *testing.T) {
 	t.Parallel()
 	bin := filepath.Join(binary(t), "aws-vault")
 	env := append(os.Environ(), "HOME="+t.TempDir())
-	for _, sh := range completions.Shells() {
+	for _, sh := range registry.Names() {
 		got := run(t, env, bin, "completion", sh)
-		path := filepath.Join("..", "contrib", "completions", completions.FileName(sh))
+		path := filepath.Join("..", "contrib", "completions", completionFile(sh))
 		if *update {
 			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 				t.Fatal(err)
@@ -458,7 +782,7 @@ func TestContrib(t *testing.T) {
 		}
 	}
 	for flag, sh := range map[string]string{"--completion-script-bash": "bash", "--completion-script-zsh": "zsh"} {
-		want, _ := completions.Script(sh)
+		want := script(t, sh)
 		if got := run(t, env, bin, flag); got != want {
 			t.Errorf("aws-vault %s does not print the %s script", flag, sh)
 		}
@@ -470,10 +794,7 @@ func TestContrib(t *testing.T) {
 // installed, by its syntax.
 func TestPowerShellScript(t *testing.T) {
 	t.Parallel()
-	s, err := completions.Script("powershell")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := script(t, "powershell")
 	for _, want := range []string{
 		"Register-ArgumentCompleter -Native -CommandName 'aws-vault', 'aws-vault.exe' -ScriptBlock {",
 		"param($wordToComplete, $commandAst, $cursorPosition)",
@@ -509,7 +830,7 @@ func TestPowerShellScript(t *testing.T) {
 func TestRealCLI(t *testing.T) {
 	t.Parallel()
 	parser, err := kong.New(&commands.CLI{}, kong.Name("aws-vault"),
-		kong.Vars{"version": "test", "backends": "", "prompts": ""})
+		kong.Vars{"version": "test", "backends": "", "prompts": "", "shells": ""})
 	if err != nil {
 		t.Fatalf("building aws-vault's model (a new ${var} in a help text must be added here): %v", err)
 	}
@@ -564,4 +885,24 @@ func TestRealCLI(t *testing.T) {
 	if profileArgs < 6 {
 		t.Errorf("only %d profile arguments found; exec, export, env, add, login and rotate have one", profileArgs)
 	}
+}
+
+// script is shell's completion script.
+func script(t *testing.T, shell string) string {
+	t.Helper()
+	sh, ok := registry.Lookup(shell)
+	if !ok {
+		t.Fatalf("no shell %s", shell)
+	}
+	s, err := sh.Completion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// completionFile is the name of shell's script in contrib/completions/.
+func completionFile(shell string) string {
+	sh, _ := registry.Lookup(shell)
+	return sh.Usage().CompletionFile
 }

@@ -13,6 +13,13 @@ import (
 // credentials aws-vault sets, so they are removed.
 var Shadowing = []string{"AWS_DEFAULT_PROFILE", "AWS_PROFILE", "AWS_SDK_LOAD_CONFIG", "AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}
 
+// LoadedByVar marks credentials that the shell integration put into a
+// shell (aws-vault env, or a directory's .awsprofile): its value is "env" or
+// the .awsprofile's path. A shell where AWS_VAULT is set without it is one
+// that aws-vault exec started, where exec refuses to nest. Processes that
+// exec starts never get it.
+const LoadedByVar = "AWS_VAULT_LOADED_BY"
+
 // Private are variables aws-vault reads that must never reach a process it
 // starts: with the file backend's passphrase, a child could decrypt every
 // stored long-term key.
@@ -41,6 +48,14 @@ func (e *Env) Keys() []string {
 	return slices.Sorted(maps.Keys(e.Set))
 }
 
+// EnvNames are every variable EnvFor sets or unsets, sorted.
+func EnvNames() []string {
+	names := append([]string{"AWS_VAULT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+		"AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", LoadedByVar}, Shadowing...)
+	slices.Sort(names)
+	return names
+}
+
 // Env returns what exec (and env) put into a process's environment for
 // profile name.
 func (e *Engine) Env(ctx context.Context, name string) (*Env, *Result, error) {
@@ -58,7 +73,7 @@ func EnvFor(r *Result) *Env {
 		"AWS_ACCESS_KEY_ID":     r.Credentials.AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY": r.Credentials.SecretAccessKey,
 	}}
-	unset := append([]string(nil), Shadowing...)
+	unset := append([]string{LoadedByVar}, Shadowing...)
 	if r.Region != "" {
 		env.Set["AWS_REGION"] = r.Region
 		env.Set["AWS_DEFAULT_REGION"] = r.Region

@@ -4,41 +4,88 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws-vault/aws-vault/shells"
-	"github.com/aws-vault/aws-vault/shells/bash"
-	"github.com/aws-vault/aws-vault/shells/fish"
 	"github.com/aws-vault/aws-vault/shells/internal/shelltest"
-	"github.com/aws-vault/aws-vault/shells/zsh"
+	"github.com/aws-vault/aws-vault/shells/registry"
 )
 
-// The hook for each POSIX-family shell and fish: golden files, and the
-// shell's own syntax check (-n), with a binary path that needs quoting.
-func TestHookScripts(t *testing.T) {
+// syntaxCheck is how each shell checks a file without running it; a shell
+// that is not here has its own check (PowerShell: tree-sitter, in its
+// package).
+var syntaxCheck = map[string][]string{
+	"bash":    {"bash", "-n"},
+	"zsh":     {"zsh", "-n"},
+	"fish":    {"fish", "--no-execute"},
+	"elvish":  {"elvish", "-compileonly"},
+	"nushell": {"nu", "--no-config-file", "--no-std-lib", "-c", "nu-check --debug $env.FILE"},
+}
+
+// TestIntegrationScripts: every shell's hook, prompt and completion code,
+// as golden files, and checked by the shell itself, with a binary path
+// that needs quoting in every shell.
+func TestIntegrationScripts(t *testing.T) {
 	o := shells.HookOptions{Bin: "/opt/it's a \"path\"/$HOME/aws-vault", MinTTL: 300}
-	for _, c := range []struct {
-		sh    shells.Shell
-		check []string
-	}{
-		{bash.New(), []string{"bash", "-n"}},
-		{zsh.New(), []string{"zsh", "-n"}},
-		{fish.New(), []string{"fish", "--no-execute"}},
-	} {
-		t.Run(c.sh.Name(), func(t *testing.T) {
-			hook, err := c.sh.Hook(o)
-			if err != nil {
-				t.Fatal(err)
+	for _, sh := range registry.All() {
+		hook, err := sh.Hook(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prompt, err := sh.Prompt(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		comp, err := sh.Completion()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for kind, text := range map[string]string{"hook": hook, "prompt": prompt, "completion": comp} {
+			t.Run(sh.Name()+"/"+kind, func(t *testing.T) {
+				if kind != "completion" {
+					shelltest.Golden(t, filepath.Join("testdata", kind+"."+sh.Name()+".golden"), text)
+				}
+				check, ok := syntaxCheck[sh.Name()]
+				if !ok {
+					return
+				}
+				bin := shelltest.RequireShell(t, check[0])
+				f := filepath.Join(t.TempDir(), "script")
+				if err := os.WriteFile(f, []byte(text), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				args := check[1:]
+				if !strings.Contains(strings.Join(args, " "), "$env.FILE") {
+					args = append(args, f)
+				}
+				cmd := exec.Command(bin, args...)
+				cmd.Env = append(os.Environ(), "FILE="+f)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Errorf("%s: %v\n%s", check, err, out)
+				}
+			})
+		}
+	}
+}
+
+// Every shell's hook reads the variables the plans write.
+func TestHookReadsThePlanVariables(t *testing.T) {
+	o := shells.HookOptions{Bin: "/bin/aws-vault", MinTTL: 300}
+	for _, sh := range registry.All() {
+		hook, _ := sh.Hook(o)
+		for _, v := range []string{shells.VarPWD, shells.VarState, shells.VarAllow, shells.VarDeny, shells.StateEnv, "hook-exec --shell " + sh.Name()} {
+			if !strings.Contains(hook, v) {
+				t.Errorf("%s hook does not use %s", sh.Name(), v)
 			}
-			shelltest.Golden(t, filepath.Join("testdata", "hook."+c.sh.Name()+".golden"), hook)
-			bin := shellBin(t, c.check[0])
-			f := filepath.Join(t.TempDir(), "hook")
-			if err := os.WriteFile(f, []byte(hook), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			if out, err := exec.Command(bin, append(c.check[1:], f)...).CombinedOutput(); err != nil {
-				t.Errorf("%s: %v\n%s", c.check, err, out)
-			}
-		})
+		}
+		clock := shells.VarRefresh
+		exp := shells.VarExpiry
+		if sh.Name() == "fish" || sh.Name() == "elvish" {
+			clock, exp = shells.VarRefreshUp, shells.VarExpiryUp
+		}
+		if !strings.Contains(hook, clock) || !strings.Contains(hook, exp) {
+			t.Errorf("%s hook does not use %s and %s", sh.Name(), clock, exp)
+		}
 	}
 }

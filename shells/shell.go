@@ -1,39 +1,36 @@
-// Package shells renders changes to environment variables as scripts for an
-// interactive shell to evaluate, for example
+// Package shells renders what aws-vault does to an interactive shell, for
+// example
 //
 //	eval "$(aws-vault env work)"                          # bash, zsh
 //	aws-vault env work | source                           # fish
 //	aws-vault env work | Out-String | Invoke-Expression   # PowerShell
+//	aws-vault-env work                                    # elvish, nushell
 //
-// This package holds what every shell shares: the [Change] to render, the
-// [Shell] interface, name validation and the ordering rules. Everything that
-// knows one shell's syntax lives in its own subpackage (shells/bash,
-// shells/zsh, shells/fish, shells/powershell). Nothing here knows about AWS.
+// This package holds what every shell shares: the [Plan] to render, the
+// [Shell] interface, name validation, the layout rules and the JSON form of
+// a plan. Everything that knows one shell's syntax lives in its own
+// subpackage (shells/bash, shells/zsh, shells/fish, shells/powershell,
+// shells/elvish, shells/nushell), and shells/registry lists them. Nothing
+// here knows about AWS.
 //
-// # Script layout
+// # Layout
 //
-// Every Export produces one statement per line, each line ending in "\n":
-//
-//  1. the unsets, sorted by name (byte order) with duplicates removed, then
-//  2. the sets, sorted by name.
-//
-// A name may not be both set and unset in one Change, so the order of the two
-// groups never changes the final environment; unsets come first so that the
-// script reads "clear what is stale, then set what is fresh", and so that the
-// script's final exit status is that of a set (fish's "set -e" of a variable
-// that does not exist fails with status 4). Sorting makes the output
-// deterministic, which the golden-file tests rely on. An empty Change renders
-// as the empty script.
+// A plan renders as one statement per line, in the order of Plan's fields:
+// restore, forget, the environment's unsets (sorted by name, duplicates
+// removed), its sets (sorted), the kept environment, the integration's own
+// variables (sorted), and a last statement that sets the status where the
+// shell needs one. A name may not be both set and unset in one Change.
+// Sorting makes the output deterministic, which the golden-file tests rely
+// on.
 package shells
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
 // Change is what to do to the environment: variables to set (value) and to
-// unset (nil).
+// unset.
 //
 // Set maps a variable name to its new value; the empty string is a value
 // (the variable is set and empty), not an unset. Unset lists names to remove;
@@ -43,10 +40,44 @@ type Change struct {
 	Unset []string
 }
 
-// Shell renders values and changes for one shell.
+// Plan is everything one run of aws-vault does to a shell, applied in this
+// order. It is computed in Go (see engine/hook); a shell only quotes it and
+// applies it, so no shell saves, compares or restores anything by itself.
+type Plan struct {
+	// Restore, when not nil, first applies the environment kept by an
+	// earlier plan's Save, and forgets it; with nothing kept, it applies
+	// *Restore instead.
+	Restore *Change
+	// Forget drops a kept environment without applying it.
+	Forget bool
+	// Env is applied next.
+	Env Change
+	// Save is kept (in the unexported variable VarRestore) as the
+	// environment a later Restore applies, unless one is kept already:
+	// switching profiles keeps what was there before the first.
+	Save *Change
+	// Local sets the integration's own shell variables (never exported),
+	// or removes those whose value is nil.
+	Local map[string]*string
+	// Fail makes the code end with a failing status: eval "$(aws-vault
+	// env nosuch)" fails like the command did.
+	Fail bool
+}
+
+// Value returns a pointer to s, for Plan.Local.
+func Value(s string) *string { return &s }
+
+// Shell is one shell aws-vault writes code for. Every consumer (env, hook,
+// prompt, completion and the help texts) finds shells through the registry
+// in shells/registry.
 type Shell interface {
-	// Name is the shell's name: "bash", "zsh", "fish" or "powershell".
+	// Name is the shell's name, as given to --shell and to the commands
+	// that take a shell: "bash", "zsh", "fish", "powershell", ...
 	Name() string
+
+	// Aliases are other names the shell is known by, such as the names of
+	// its executable ("pwsh", "nu").
+	Aliases() []string
 
 	// Quote returns a literal that the shell evaluates to exactly s, byte
 	// for byte. It fails with a *QuoteError, whose Offset is the byte
@@ -54,41 +85,45 @@ type Shell interface {
 	// NUL byte (or, for some shells, invalid UTF-8).
 	Quote(s string) (string, error)
 
-	// Export returns a script that applies c to the shell's environment,
-	// laid out as described in the package documentation. It fails if a
-	// name is not valid (see ValidName), if a name is both set and unset,
-	// or if a value cannot be quoted; the error then wraps the *QuoteError
-	// and names the variable.
-	Export(c Change) (string, error)
-
-	// Activate returns a script that applies c like Export, after saving
-	// (once, in a shell variable that is not exported) the exact state of
-	// every variable c touches: its value, whether it was exported, or
-	// that it was unset. A second Activate keeps the first save, so
-	// switching profiles still restores what was there before the first.
-	// In a shell where AWS_VAULT is set but nothing was saved (a subshell
-	// of aws-vault exec), the script changes nothing and fails.
-	// local are unexported shell variables (see SetLocal) set along with
-	// c, in the same branch of the script.
-	Activate(c Change, local map[string]string) (string, error)
-
-	// Deactivate returns a script that restores what Activate saved and
-	// forgets the save; it does nothing when nothing was saved.
-	Deactivate() string
-
-	// SetLocal returns code that sets shell variables that are not
-	// exported (the hook's and the prompt's state), global even when run
-	// inside a function; UnsetLocal removes them.
-	SetLocal(vars map[string]string) (string, error)
-	UnsetLocal(names []string) string
+	// Apply returns what the shell evaluates to apply p: code, or for a
+	// shell that cannot evaluate code, the plan as JSON (see JSON) for
+	// its integration to apply. It fails if a name is not valid (see
+	// ValidName), if a name is both set and unset, or if a value cannot
+	// be quoted; the error then wraps the *QuoteError and names the
+	// variable.
+	Apply(p Plan) (string, error)
 
 	// Hook returns the code a user adds to their rc file once: the
-	// directory hook (which runs bin only when $PWD changed or the
-	// credentials are due for refresh) and the prompt function.
+	// directory hook (which runs the binary only when the directory, the
+	// trust of its .awsprofile or the refresh time changed), the prompt
+	// segment and the helpers the shell needs.
 	Hook(o HookOptions) (string, error)
 
-	// Prompt returns the prompt function alone.
+	// Prompt returns the prompt segment alone, for a shell without the hook.
 	Prompt(o HookOptions) (string, error)
+
+	// Completion returns the completion script.
+	Completion() (string, error)
+
+	// Usage says how a person uses the above in this shell.
+	Usage() Usage
+}
+
+// Usage is how a person uses aws-vault's code in one shell, in one line
+// each.
+type Usage struct {
+	// Load puts a profile into the shell; %s stands for the arguments of
+	// aws-vault env: eval "$(aws-vault env %s)".
+	Load string
+	// Hook installs the hook: add  eval "$(aws-vault hook bash)"  to ~/.bashrc.
+	Hook string
+	// Completion installs the completion script.
+	Completion string
+	// CompletionFile is the script's conventional file name (as in
+	// contrib/completions/).
+	CompletionFile string
+	// Prompt shows the prompt segment in a prompt (no %s).
+	Prompt string
 }
 
 // HookOptions shape the hook and prompt code.
@@ -100,34 +135,27 @@ type HookOptions struct {
 	MinTTL int64
 }
 
-// State variables the hook and the prompt keep in the shell (never
-// exported). Their values hold no secrets.
+// The integration's own shell variables (Plan.Local). None is exported and
+// none holds a secret except VarRestore, which holds the environment from
+// before (which the shell had anyway).
 const (
-	VarPWD     = "_aws_vault_hook_pwd"     // $PWD when the hook last ran the binary
-	VarRefresh = "_aws_vault_hook_refresh" // Unix time at which to run it again, or empty
-	VarState   = "_aws_vault_hook_state"   // what the hook activated, opaque to the shell
-	VarExpiry  = "_aws_vault_exp"          // Unix time the active credentials expire
-	// fish has no clock without a process; it compares /proc/uptime with
-	// these instead (Linux).
-	VarRefreshUptime = "_aws_vault_hook_refresh_up"
-	VarExpiryUptime  = "_aws_vault_exp_up"
+	VarPWD       = "_aws_vault_pwd"        // $PWD when the hook last ran the binary
+	VarState     = "_aws_vault_state"      // engine/hook's State, opaque to the shell
+	VarRefresh   = "_aws_vault_refresh"    // Unix time at which to run again, or unset
+	VarRefreshUp = "_aws_vault_refresh_up" // the same as seconds since boot, for shells without a clock
+	VarExpiry    = "_aws_vault_exp"        // Unix time the credentials in AWS_VAULT expire
+	VarExpiryUp  = "_aws_vault_exp_up"     // the same as seconds since boot
+	VarAllow     = "_aws_vault_allow"      // a trust record: run when it appears
+	VarDeny      = "_aws_vault_deny"       // a trust record: run when it disappears
+	VarRestore   = "_aws_vault_restore"    // the kept environment (Plan.Save)
 )
 
 // StateEnv carries VarState to the binary for one run.
 const StateEnv = "_AWS_VAULT_HOOK_STATE"
 
-// Names returns every variable c touches, sorted: what Activate saves.
-func Names(c Change) []string {
-	names := slices.Clone(c.Unset)
-	for n := range c.Set {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return slices.Compact(names)
-}
-
-// NestedMessage is what Activate's script says inside aws-vault exec.
-const NestedMessage = "aws-vault: this shell is an aws-vault exec subshell; exit it before using aws-vault env"
+// LocalVars are all of the above but VarRestore, which only Plan.Save,
+// Plan.Restore and Plan.Forget touch.
+var LocalVars = []string{VarAllow, VarDeny, VarExpiry, VarExpiryUp, VarPWD, VarRefresh, VarRefreshUp, VarState}
 
 // QuoteError reports a value that a shell cannot represent.
 type QuoteError struct {
@@ -175,58 +203,4 @@ func ValidName(name string) bool {
 		}
 	}
 	return true
-}
-
-// Syntax is one shell's statements, for Render.
-type Syntax struct {
-	// Quote is the shell's Quote.
-	Quote func(s string) (string, error)
-	// Set returns the statement (without a trailing newline) that sets and
-	// exports name to the already quoted value.
-	Set func(name, quoted string) string
-	// Unset returns the statement (without a trailing newline) that removes
-	// name from the environment.
-	Unset func(name string) string
-}
-
-// Render validates c and renders it with syn in the package's script layout.
-// The subpackages' Export methods are Render with their own Syntax.
-func Render(c Change, syn Syntax) (string, error) {
-	set := make([]string, 0, len(c.Set))
-	for name := range c.Set {
-		set = append(set, name)
-	}
-	slices.Sort(set)
-	unset := slices.Clone(c.Unset)
-	slices.Sort(unset)
-	unset = slices.Compact(unset)
-
-	for _, name := range set {
-		if !ValidName(name) {
-			return "", fmt.Errorf("shells: invalid environment variable name %q", name)
-		}
-	}
-	for _, name := range unset {
-		if !ValidName(name) {
-			return "", fmt.Errorf("shells: invalid environment variable name %q", name)
-		}
-		if _, ok := c.Set[name]; ok {
-			return "", fmt.Errorf("shells: variable %s is both set and unset", name)
-		}
-	}
-
-	var b strings.Builder
-	for _, name := range unset {
-		b.WriteString(syn.Unset(name))
-		b.WriteByte('\n')
-	}
-	for _, name := range set {
-		q, err := syn.Quote(c.Set[name])
-		if err != nil {
-			return "", fmt.Errorf("shells: value of %s: %w", name, err)
-		}
-		b.WriteString(syn.Set(name, q))
-		b.WriteByte('\n')
-	}
-	return b.String(), nil
 }

@@ -1,8 +1,6 @@
 package shells
 
 import (
-	"fmt"
-	"sort"
 	"strings"
 	"text/template"
 )
@@ -22,59 +20,26 @@ func RenderTemplate(name, text string, quote func(string) (string, error), data 
 	return b.String(), nil
 }
 
-// LocalScript renders a SetLocal for one shell: stmt makes the statement
-// that sets name, global and unexported, to an already quoted value.
-// Names are sorted and validated, values quoted.
-func LocalScript(vars map[string]string, quote func(string) (string, error), stmt func(name, quoted string) string) (string, error) {
-	names := make([]string, 0, len(vars))
-	for n := range vars {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, n := range names {
-		if !ValidName(n) {
-			return "", fmt.Errorf("shells: invalid variable name %q", n)
-		}
-		q, err := quote(vars[n])
-		if err != nil {
-			return "", fmt.Errorf("shells: value of %s: %w", n, err)
-		}
-		b.WriteString(stmt(n, q))
-		b.WriteByte('\n')
-	}
-	return b.String(), nil
-}
-
-// HookScript renders a shell's hook file with its prompt file inside it
-// (as {{.Prompt}}).
+// HookScript renders a shell's hook file. The hook and prompt files are
+// parsed as one set, so the hook can use what the prompt file defines
+// ({{template "segment" .}}), and the rendered prompt file is there too, as
+// {{.Prompt}}.
 func HookScript(hookName, hookText, promptName, promptText string, quote func(string) (string, error), o HookOptions) (string, error) {
 	p, err := RenderTemplate(promptName, promptText, quote, o)
 	if err != nil {
 		return "", err
 	}
-	return RenderTemplate(hookName, hookText, quote, struct {
+	t, err := template.New(promptName).Funcs(template.FuncMap{"quote": quote, "join": strings.Join}).Option("missingkey=error").Parse(promptText)
+	if err != nil {
+		return "", err
+	}
+	if t, err = t.New(hookName).Parse(hookText); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	err = t.Execute(&b, struct {
 		HookOptions
 		Prompt string
 	}{o, p})
-}
-
-// ActivateScript renders a shell's activate file: it saves the state of
-// every variable the change touches (.Names), refuses inside an exec
-// subshell (.Message, to be quoted), and then runs .Body, which is the
-// shell's Export of c followed by its SetLocal of local.
-func ActivateScript(name, text string, sh Shell, c Change, local map[string]string) (string, error) {
-	export, err := sh.Export(c)
-	if err != nil {
-		return "", err
-	}
-	vars, err := sh.SetLocal(local)
-	if err != nil {
-		return "", err
-	}
-	return RenderTemplate(name, text, sh.Quote, struct {
-		Names   []string
-		Message string
-		Body    string
-	}{Names(c), NestedMessage, export + vars})
+	return b.String(), err
 }

@@ -3,6 +3,7 @@
 package dirprofile
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/ini.v1"
 
@@ -71,8 +73,11 @@ func Read(path string) (*Found, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("%s is larger than %d KiB; it should hold a profile name", path, MaxSize>>10)
 	}
-	sum := sha256.Sum256(data)
-	return &Found{Path: filepath.Clean(path), Data: data, Hash: hex.EncodeToString(sum[:])}, nil
+	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s is not a text file; it should hold a profile name", path)
+	}
+	h := sha256.Sum256(data)
+	return &Found{Path: filepath.Clean(path), Data: data, Hash: hex.EncodeToString(h[:])}, nil
 }
 
 // Settings are what an .awsprofile asks for.
@@ -136,53 +141,127 @@ func validName(path, name string) error {
 }
 
 // Trust records which .awsprofile files (by absolute path and content) the
-// user allowed. Each allowed path has one file in Dir, named after the
-// SHA-256 of the path, holding the path and the content's SHA-256; editing
-// the .awsprofile changes its hash, so it is untrusted until allowed again.
+// user allowed. Each allowed file has one record,
+//
+//	Dir/<SHA-256 of the path>/<SHA-256 of the content>
+//
+// holding the path and the content's hash. A record exists exactly while
+// that file, with that content, is allowed: editing the file changes its
+// hash, so it is untrusted until allowed again, and allowing a new version
+// removes the old one's record. That is what lets a shell notice allow and
+// deny at its next prompt with one builtin test on the record's path
+// (Record), without running aws-vault.
 type Trust struct{ Dir string }
 
-// TrustDir is $XDG_DATA_HOME/aws-vault/allow, else ~/.local/share/aws-vault/allow.
+// TrustDir is $XDG_DATA_HOME/aws-vault/trust, else
+// ~/.local/share/aws-vault/trust.
 func TrustDir(getenv func(string) string) string {
 	base := getenv("XDG_DATA_HOME")
 	if base == "" {
 		base = filepath.Join(getenv("HOME"), ".local", "share")
 	}
-	return filepath.Join(base, "aws-vault", "allow")
+	return filepath.Join(base, "aws-vault", "trust")
 }
 
-func (t Trust) record(path string) string {
-	sum := sha256.Sum256([]byte(path))
-	return filepath.Join(t.Dir, hex.EncodeToString(sum[:]))
+func sum(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
 }
 
-// Allowed reports whether f, as it is now, was allowed.
-func (t Trust) Allowed(f *Found) bool {
-	b, err := os.ReadFile(t.record(f.Path))
+// pathDir holds the records of one path.
+func (t Trust) pathDir(path string) string { return filepath.Join(t.Dir, sum(path)) }
+
+// Record is the record that exists while f, as it is now, is allowed.
+func (t Trust) Record(f *Found) string { return filepath.Join(t.pathDir(f.Path), f.Hash) }
+
+// legacy is where versions before the per-content records kept the one
+// record of a path (allow/ next to Dir, a file named by the path's hash).
+func (t Trust) legacy(path string) string {
+	return filepath.Join(filepath.Dir(t.Dir), "allow", sum(path))
+}
+
+// Allowed reports whether f, as it is now, was allowed. It fails only when
+// the store cannot be read.
+func (t Trust) Allowed(f *Found) (bool, error) {
+	b, err := os.ReadFile(t.Record(f))
+	switch {
+	case err == nil:
+		path, hash, ok := strings.Cut(strings.TrimSpace(string(b)), "\n")
+		return ok && path == f.Path && hash == f.Hash, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return false, fmt.Errorf("reading the trust store: %w", err)
+	}
+	// A record of the previous layout that matches is moved over.
+	b, err = os.ReadFile(t.legacy(f.Path))
 	if err != nil {
-		return false
-	}
-	path, hash, ok := strings.Cut(strings.TrimSpace(string(b)), "\n")
-	return ok && path == f.Path && hash == f.Hash
-}
-
-// Allow trusts f as it is now.
-func (t Trust) Allow(f *Found) error {
-	if err := os.MkdirAll(t.Dir, 0o700); err != nil {
-		return err
-	}
-	rec := t.record(f.Path)
-	tmp := rec + ".tmp"
-	if err := os.WriteFile(tmp, []byte(f.Path+"\n"+f.Hash+"\n"), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, rec)
-}
-
-// Deny forgets any trust in path; it reports whether there was some.
-func (t Trust) Deny(path string) (bool, error) {
-	err := os.Remove(t.record(path))
-	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
-	return err == nil, err
+	path, hash, ok := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	if !ok || path != f.Path || hash != f.Hash {
+		return false, nil
+	}
+	if err := t.Allow(f); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Allow trusts f as it is now, and no other version of its path.
+func (t Trust) Allow(f *Found) error {
+	dir := t.pathDir(f.Path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	rec := t.Record(f)
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.WriteString(f.Path + "\n" + f.Hash + "\n")
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), rec)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return werr
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() != f.Hash {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	if err := os.Remove(t.legacy(f.Path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// Deny forgets any trust in path, every version of it; it reports whether
+// there was some.
+func (t Trust) Deny(path string) (bool, error) {
+	had := false
+	if entries, err := os.ReadDir(t.pathDir(path)); err == nil {
+		had = len(entries) > 0
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	if err := os.RemoveAll(t.pathDir(path)); err != nil {
+		return false, err
+	}
+	switch err := os.Remove(t.legacy(path)); {
+	case err == nil:
+		had = true
+	case !errors.Is(err, fs.ErrNotExist):
+		return had, err
+	}
+	return had, nil
 }

@@ -21,7 +21,7 @@ var credentialVars = []string{
 // elsewhere is removed, as are those exec always removes.
 func ChildEnv(profile, region string, vars map[string]string) *engine.Env {
 	set := map[string]string{"AWS_VAULT": profile}
-	unset := append(append([]string(nil), engine.Shadowing...), credentialVars...)
+	unset := append(append([]string{engine.LoadedByVar}, engine.Shadowing...), credentialVars...)
 	if region != "" {
 		set["AWS_REGION"] = region
 		set["AWS_DEFAULT_REGION"] = region

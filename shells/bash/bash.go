@@ -1,6 +1,7 @@
-// Package bash renders environment changes for GNU Bash, to be used as
+// Package bash is aws-vault's code for GNU Bash (4.2 or later):
 //
-//	eval "$(aws-vault env work)"
+//	eval "$(aws-vault env work)"   # credentials into this shell
+//	eval "$(aws-vault hook bash)"  # in ~/.bashrc: .awsprofile directories, the prompt segment
 //
 // Values are quoted with mvdan.cc/sh/v3/syntax.Quote for LangBash (see
 // Shell.Quote for the one case where it is not used). A set is
@@ -42,11 +43,33 @@ func (Shell) Name() string { return "bash" }
 // A NUL byte is a *shells.QuoteError.
 func (Shell) Quote(s string) (string, error) { return posix.Quote(s, syntax.LangBash) }
 
-// Export returns a bash script that applies c; see the package documentation.
-func (sh Shell) Export(c shells.Change) (string, error) {
-	return shells.Render(c, shells.Syntax{
-		Quote: sh.Quote,
-		Set:   func(name, q string) string { return "export " + name + "=" + q },
-		Unset: func(name string) string { return "unset -v " + name },
-	})
+// Syntax is bash's statements for shells.RenderPlan. The integration's
+// variables are set with declare -g, so that the hook's eval inside a
+// function sets them globally; the kept environment is bash code, applied
+// with eval.
+func (sh Shell) Syntax() shells.Syntax {
+	return shells.Syntax{
+		Quote:      sh.Quote,
+		Set:        func(name, q string) string { return "export " + name + "=" + q },
+		Unset:      func(name string) string { return "unset -v " + name },
+		SetLocal:   func(name, q string) string { return "declare -g " + name + "=" + q },
+		UnsetLocal: func(name string) string { return "unset -v " + name },
+		Restore: func(fallback string) string {
+			if fallback == "" {
+				fallback = ":\n"
+			}
+			return "if [[ -n ${" + shells.VarRestore + "+x} ]]; then eval \"$" + shells.VarRestore + "\"; unset -v " + shells.VarRestore + "\nelse\n" + fallback + "fi"
+		},
+		Keep: func(q string) string {
+			return "[[ -n ${" + shells.VarRestore + "+x} ]] || declare -g " + shells.VarRestore + "=" + q
+		},
+		Status:   func(bool) string { return "false" },
+		FailOnly: true,
+	}
 }
+
+// Apply returns bash code that applies p; see package shells.
+func (sh Shell) Apply(p shells.Plan) (string, error) { return shells.RenderPlan(p, sh.Syntax()) }
+
+// Aliases: none.
+func (Shell) Aliases() []string { return nil }

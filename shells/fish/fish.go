@@ -1,6 +1,7 @@
-// Package fish renders environment changes for the fish shell, to be used as
+// Package fish is aws-vault's code for the fish shell (3.1 or later):
 //
-//	aws-vault env work | source
+//	aws-vault env work | source   # credentials into this shell
+//	aws-vault hook fish | source  # in config.fish: .awsprofile directories, the prompt segment
 //
 // # Quoting
 //
@@ -31,9 +32,9 @@
 // persistent, shared with every other running and future fish session, and
 // an "env" command must not edit the user's configuration. If a universal
 // variable NAME exists, it is visible again after the erase. "set -e -g"
-// of a variable that does not exist fails with status 4, which is harmless
-// when sourcing; since unsets come before sets (see package shells), the
-// status of a script that sets anything is that of its last set.
+// of a variable that does not exist fails with status 4; every script ends
+// with true (or false, for a command that failed), so that the status of
+// "aws-vault env work | source" is the command's.
 //
 // A name ending in "PATH" is a fish path variable: "set -gx FOO_PATH 'a:b'"
 // holds the list (a b) but is exported and quoted-expanded as "a:b" again,
@@ -80,12 +81,35 @@ func (Shell) Quote(s string) (string, error) {
 	return b.String(), nil
 }
 
-// Export returns a fish script that applies c; see the package
-// documentation.
-func (sh Shell) Export(c shells.Change) (string, error) {
-	return shells.Render(c, shells.Syntax{
-		Quote: sh.Quote,
-		Set:   func(name, q string) string { return "set -gx " + name + " " + q },
-		Unset: func(name string) string { return "set -e -g " + name },
-	})
+// Syntax is fish's statements for shells.RenderPlan. The integration's
+// variables are global (set -g) and not exported; the kept environment is
+// fish code, applied with eval. Every script ends with true or false,
+// because its last statement may be an erase of a variable that does not
+// exist, which leaves status 4.
+func (sh Shell) Syntax() shells.Syntax {
+	return shells.Syntax{
+		Quote:      sh.Quote,
+		Set:        func(name, q string) string { return "set -gx " + name + " " + q },
+		Unset:      func(name string) string { return "set -e -g " + name },
+		SetLocal:   func(name, q string) string { return "set -g " + name + " " + q },
+		UnsetLocal: func(name string) string { return "set -e -g " + name },
+		Restore: func(fallback string) string {
+			return "if set -q " + shells.VarRestore + "\neval $" + shells.VarRestore + "\nset -e -g " + shells.VarRestore + "\nelse\n" + fallback + "end"
+		},
+		Keep: func(q string) string {
+			return "set -q " + shells.VarRestore + "; or set -g " + shells.VarRestore + " " + q
+		},
+		Status: func(ok bool) string {
+			if ok {
+				return "true"
+			}
+			return "false"
+		},
+	}
 }
+
+// Apply returns fish code that applies p; see package shells.
+func (sh Shell) Apply(p shells.Plan) (string, error) { return shells.RenderPlan(p, sh.Syntax()) }
+
+// Aliases: none.
+func (Shell) Aliases() []string { return nil }

@@ -70,21 +70,21 @@ func TestQuoteNUL(t *testing.T) {
 func TestExportErrors(t *testing.T) { shelltest.CheckExportErrors(t, fish.New()) }
 
 func TestExportLayout(t *testing.T) {
-	got, err := fish.New().Export(shells.Change{
+	got, err := shells.Export(fish.New(), shells.Change{
 		Set:   map[string]string{"B": "2", "A": "1 1", "C": ""},
 		Unset: []string{"Z", "Y", "Z"},
 	})
-	want := "set -e -g Y\nset -e -g Z\nset -gx A '1 1'\nset -gx B '2'\nset -gx C ''\n"
+	want := "set -e -g Y\nset -e -g Z\nset -gx A '1 1'\nset -gx B '2'\nset -gx C ''\ntrue\n"
 	if err != nil || got != want {
 		t.Errorf("Export = %q, %v; want %q", got, err, want)
 	}
-	if got, err := fish.New().Export(shells.Change{}); err != nil || got != "" {
-		t.Errorf("Export(empty) = %q, %v; want \"\"", got, err)
+	if got, err := shells.Export(fish.New(), shells.Change{}); err != nil || got != "true\n" {
+		t.Errorf("Export(empty) = %q, %v; want \"true\\n\"", got, err)
 	}
 }
 
 func TestExportGolden(t *testing.T) {
-	got, err := fish.New().Export(shelltest.GoldenChange())
+	got, err := shells.Export(fish.New(), shelltest.GoldenChange())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,19 +1,33 @@
-# aws-vault shell integration for PowerShell:
+# aws-vault shell integration for PowerShell. In $PROFILE:
 #   aws-vault hook powershell | Out-String | Invoke-Expression
+#
+# Before each prompt, _AwsVaultHook runs aws-vault only when the directory
+# changed, the trust record of the nearest .awsprofile appeared (allow) or
+# disappeared (deny), or the credentials are due for a refresh; a prompt
+# where nothing changed starts no process. aws-vault decides what to do and
+# prints it as code; the directory is recorded first, so that a run the user
+# interrupts is not repeated at once.
 function global:_AwsVaultHook {
-    $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
-    if ($PWD.ProviderPath -ne $global:_aws_vault_hook_pwd -or ($global:_aws_vault_hook_refresh -and $now -ge [int64]$global:_aws_vault_hook_refresh)) {
+    $here = $PWD.ProviderPath
+    $run = $here -ne $global:_aws_vault_pwd
+    if (-not $run -and $global:_aws_vault_allow) { $run = Test-Path -LiteralPath $global:_aws_vault_allow }
+    if (-not $run -and $global:_aws_vault_deny) { $run = -not (Test-Path -LiteralPath $global:_aws_vault_deny) }
+    if (-not $run -and $global:_aws_vault_refresh) { $run = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() -ge [int64]$global:_aws_vault_refresh }
+    if ($run) {
+        $global:_aws_vault_pwd = $here
         # pwsh does not keep $env:PWD up to date; hook-exec reads it.
         $pwdBefore = $env:PWD
-        $env:PWD = $PWD.ProviderPath
-        $env:_AWS_VAULT_HOOK_STATE = $global:_aws_vault_hook_state
-        $script = & {{quote .Bin}} hook-exec --shell powershell | Out-String
+        $env:PWD = $here
+        $env:_AWS_VAULT_HOOK_STATE = $global:_aws_vault_state
+        $out = & {{quote .Bin}} hook-exec --shell powershell | Out-String
         $ok = $LASTEXITCODE -eq 0
         Remove-Item -LiteralPath Env:_AWS_VAULT_HOOK_STATE -ErrorAction Ignore
-        $env:PWD = $pwdBefore
-        if ($ok) { Invoke-Expression $script }
+        if ($null -eq $pwdBefore) { Remove-Item -LiteralPath Env:PWD -ErrorAction Ignore } else { $env:PWD = $pwdBefore }
+        if ($ok) { Invoke-Expression $out }
     }
+    _AwsVaultPromptUpdate
 }
+{{.Prompt}}
 if (-not (Test-Path -LiteralPath Variable:global:_AwsVaultPromptBefore)) {
     $global:_AwsVaultPromptBefore = $function:prompt
     function global:prompt {
@@ -23,4 +37,3 @@ if (-not (Test-Path -LiteralPath Variable:global:_AwsVaultPromptBefore)) {
         & $global:_AwsVaultPromptBefore
     }
 }
-{{.Prompt}}

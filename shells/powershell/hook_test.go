@@ -24,14 +24,27 @@ func emitted(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	act, err := sh.Activate(shells.Change{
-		Set:   map[string]string{"AWS_VAULT": "work", "AWS_SECRET_ACCESS_KEY": "s’; Write-Host pwned; #"},
-		Unset: []string{"AWS_PROFILE"},
-	}, map[string]string{shells.VarExpiry: "1800000000", shells.VarState: "p=work&f=C%3A%5Cx"})
+	before := shells.Change{Set: map[string]string{"AWS_PROFILE": "mine’s"}, Unset: []string{"AWS_VAULT"}}
+	load, err := sh.Apply(shells.Plan{
+		Env: shells.Change{
+			Set:   map[string]string{"AWS_VAULT": "work", "AWS_SECRET_ACCESS_KEY": "s’; Write-Host pwned; #"},
+			Unset: []string{"AWS_PROFILE"},
+		},
+		Save:  &before,
+		Local: map[string]*string{shells.VarExpiry: shells.Value("1800000000"), shells.VarState: shells.Value("m=dir&p=work&f=C%3A%5Cx"), shells.VarAllow: nil, shells.VarPWD: shells.Value(`C:\it's here`)},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	local, err := sh.SetLocal(map[string]string{shells.VarPWD: `C:\it's here`})
+	unset, err := sh.Apply(shells.Plan{Restore: &shells.Change{Unset: []string{"AWS_VAULT", "AWS_SECRET_ACCESS_KEY"}}, Local: map[string]*string{shells.VarExpiry: nil, shells.VarState: nil}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed, err := sh.Apply(shells.Plan{Fail: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	completion, err := sh.Completion()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,9 +55,10 @@ func emitted(t *testing.T) map[string]string {
 	return map[string]string{
 		"hook.ps1":       hook,
 		"prompt.ps1":     prompt,
-		"activate.ps1":   act,
-		"deactivate.ps1": sh.Deactivate() + sh.UnsetLocal([]string{shells.VarExpiry, shells.VarState}),
-		"setlocal.ps1":   local,
+		"load.ps1":       load,
+		"unset.ps1":      unset,
+		"failed.ps1":     failed,
+		"completion.ps1": completion,
 		"module.psm1":    string(module),
 	}
 }

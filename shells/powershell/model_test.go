@@ -137,7 +137,7 @@ func TestModelCatchesNaiveQuoting(t *testing.T) {
 func TestExportModel(t *testing.T) {
 	vs := shelltest.Valid(shelltest.Hostile())
 	c := shelltest.TableChange(vs)
-	script, err := powershell.New().Export(c)
+	script, err := shells.Export(powershell.New(), c)
 	if err != nil {
 		t.Fatal(err)
 	}

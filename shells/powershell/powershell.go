@@ -1,7 +1,8 @@
-// Package powershell renders environment changes for PowerShell (Windows
-// PowerShell 5.1 and PowerShell 7), to be used as
+// Package powershell is aws-vault's code for PowerShell (Windows
+// PowerShell 5.1 and PowerShell 7):
 //
-//	aws-vault env work | Out-String | Invoke-Expression
+//	aws-vault env work | Out-String | Invoke-Expression         # credentials into this session
+//	aws-vault hook powershell | Out-String | Invoke-Expression  # in $PROFILE: .awsprofile directories, the prompt segment
 //
 // # Quoting
 //
@@ -110,14 +111,35 @@ func (Shell) Quote(s string) (string, error) {
 	return b.String(), nil
 }
 
-// Export returns a PowerShell script that applies c; see the package
-// documentation.
-func (sh Shell) Export(c shells.Change) (string, error) {
-	return shells.Render(c, shells.Syntax{
+// Syntax is PowerShell's statements for shells.RenderPlan. The
+// integration's variables are global PowerShell variables (never in the
+// environment); the kept environment is PowerShell code, applied with
+// Invoke-Expression. A failed command leaves $LASTEXITCODE at 1.
+func (sh Shell) Syntax() shells.Syntax {
+	const kept = "Variable:global:" + shells.VarRestore
+	return shells.Syntax{
 		Quote: sh.Quote,
 		Set:   func(name, q string) string { return "$env:" + name + " = " + q },
 		Unset: func(name string) string {
 			return "Remove-Item -LiteralPath Env:" + name + " -ErrorAction Ignore"
 		},
-	})
+		SetLocal: func(name, q string) string { return "$global:" + name + " = " + q },
+		UnsetLocal: func(name string) string {
+			return "Remove-Variable -Name " + name + " -Scope Global -ErrorAction Ignore"
+		},
+		Restore: func(fallback string) string {
+			return "if (Test-Path -LiteralPath " + kept + ") {\nInvoke-Expression $global:" + shells.VarRestore + "\nRemove-Variable -Name " + shells.VarRestore + " -Scope Global\n} else {\n" + fallback + "}"
+		},
+		Keep: func(q string) string {
+			return "if (-not (Test-Path -LiteralPath " + kept + ")) { $global:" + shells.VarRestore + " = " + q + " }"
+		},
+		Status:   func(bool) string { return "$global:LASTEXITCODE = 1" },
+		FailOnly: true,
+	}
 }
+
+// Apply returns PowerShell code that applies p; see package shells.
+func (sh Shell) Apply(p shells.Plan) (string, error) { return shells.RenderPlan(p, sh.Syntax()) }
+
+// Aliases are the names of PowerShell's executables.
+func (Shell) Aliases() []string { return []string{"pwsh", "pwsh.exe", "powershell.exe"} }

@@ -90,7 +90,7 @@ func TestQuoteErrors(t *testing.T) {
 func TestExportErrors(t *testing.T) { shelltest.CheckExportErrors(t, powershell.New()) }
 
 func TestExportInvalidUTF8(t *testing.T) {
-	_, err := powershell.New().Export(shells.Change{Set: map[string]string{"TOKEN": "ok\xff"}})
+	_, err := shells.Export(powershell.New(), shells.Change{Set: map[string]string{"TOKEN": "ok\xff"}})
 	var qe *shells.QuoteError
 	if !errors.As(err, &qe) || qe.Offset != 2 || !strings.Contains(err.Error(), "TOKEN") {
 		t.Errorf("Export with invalid UTF-8: %v; want a *shells.QuoteError at 2 naming TOKEN", err)
@@ -98,7 +98,7 @@ func TestExportInvalidUTF8(t *testing.T) {
 }
 
 func TestExportLayout(t *testing.T) {
-	got, err := powershell.New().Export(shells.Change{
+	got, err := shells.Export(powershell.New(), shells.Change{
 		Set:   map[string]string{"B": "2", "A": "1 1", "C": ""},
 		Unset: []string{"Z", "Y", "Z"},
 	})
@@ -108,13 +108,13 @@ func TestExportLayout(t *testing.T) {
 	if err != nil || got != want {
 		t.Errorf("Export = %q, %v; want %q", got, err, want)
 	}
-	if got, err := powershell.New().Export(shells.Change{}); err != nil || got != "" {
+	if got, err := shells.Export(powershell.New(), shells.Change{}); err != nil || got != "" {
 		t.Errorf("Export(empty) = %q, %v; want \"\"", got, err)
 	}
 }
 
 func TestExportGolden(t *testing.T) {
-	got, err := powershell.New().Export(shelltest.GoldenChange())
+	got, err := shells.Export(powershell.New(), shelltest.GoldenChange())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -172,7 +172,7 @@ func TestTreeSitterSyntax(t *testing.T) {
 	}
 	scripts := map[string]string{}
 	for name, c := range changes {
-		s, err := sh.Export(c)
+		s, err := shells.Export(sh, c)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package zsh
 
 import (
 	_ "embed"
-	"strings"
 
 	"github.com/aws-vault/aws-vault/shells"
 )
@@ -13,27 +12,32 @@ var hookScript string
 //go:embed prompt.zsh
 var promptScript string
 
-// SetLocal sets unexported variables with typeset -g, so the hook's eval
-// inside a function sets them globally.
-func (sh Shell) SetLocal(vars map[string]string) (string, error) {
-	return shells.LocalScript(vars, sh.Quote, func(n, q string) string { return "typeset -g " + n + "=" + q })
-}
+//go:embed completion.zsh
+var completionScript string
 
-// UnsetLocal unsets variables.
-func (Shell) UnsetLocal(names []string) string {
-	if len(names) == 0 {
-		return ""
-	}
-	return "unset " + strings.Join(names, " ") + "\n"
-}
-
-// Prompt returns the aws_vault_prompt function.
+// Prompt returns the prompt segment's code: a precmd function that keeps
+// aws_vault_segment up to date, and the aws_vault_prompt function.
 func (sh Shell) Prompt(o shells.HookOptions) (string, error) {
 	return shells.RenderTemplate("prompt.zsh", promptScript, sh.Quote, o)
 }
 
-// Hook returns the code for ~/.zshrc: precmd and chpwd hooks (add-zsh-hook adds
-// each once) and the prompt function.
+// Hook returns the code for ~/.zshrc: the hook as the first precmd
+// function and a chpwd function (each added once), then the prompt
+// segment's.
 func (sh Shell) Hook(o shells.HookOptions) (string, error) {
 	return shells.HookScript("hook.zsh", hookScript, "prompt.zsh", promptScript, sh.Quote, o)
+}
+
+// Completion returns the completion script.
+func (Shell) Completion() (string, error) { return completionScript, nil }
+
+// Usage says how to use it all from zsh.
+func (Shell) Usage() shells.Usage {
+	return shells.Usage{
+		Load:           `eval "$(aws-vault env %s)"`,
+		Hook:           `add  eval "$(aws-vault hook zsh)"  to ~/.zshrc`,
+		Completion:     `add  eval "$(aws-vault completion zsh)"  to ~/.zshrc, after compinit`,
+		CompletionFile: "_aws-vault",
+		Prompt:         `setopt prompt_subst; PROMPT='${aws_vault_segment:+[$aws_vault_segment] }%~ %# '`,
+	}
 }

@@ -1,17 +1,32 @@
-# aws-vault shell integration for zsh: eval "$(aws-vault hook zsh)"
+# aws-vault shell integration for zsh. In ~/.zshrc:
+#   eval "$(aws-vault hook zsh)"
+#
+# Before each prompt and after each cd, _aws_vault_hook runs aws-vault only
+# when the directory changed, the trust record of the nearest .awsprofile
+# appeared (allow) or disappeared (deny), or the credentials are due for a
+# refresh. Those tests are shell builtins: a prompt where nothing changed
+# starts no process. aws-vault decides what to do and prints it as code for
+# eval; $PWD is recorded first, so that a run the user interrupts is not
+# repeated at once. Then it sets the prompt segment:
+#   setopt prompt_subst
+#   PROMPT='${aws_vault_segment:+[$aws_vault_segment] }%~ %# '
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+typeset -g aws_vault_segment= _aws_vault_left=
 _aws_vault_hook() {
-  local _aws_vault_ret=$? _aws_vault_script
-  # chpwd also fires in completion and other subshells: nothing to do there.
+  local _aws_vault_ret=$? _aws_vault_out
+  # chpwd also fires in subshells, where nothing would be kept.
   (( ZSH_SUBSHELL )) && return $_aws_vault_ret
-  if [[ $PWD != "${_aws_vault_hook_pwd-}" ]] || { [[ -n ${_aws_vault_hook_refresh-} ]] && (( EPOCHSECONDS >= _aws_vault_hook_refresh )) }; then
-    if _aws_vault_script=$(_AWS_VAULT_HOOK_STATE="${_aws_vault_hook_state-}" {{quote .Bin}} hook-exec --shell zsh); then
-      eval "$_aws_vault_script"
+  if [[ $PWD != "${_aws_vault_pwd-}" || ( -n ${_aws_vault_allow-} && -e $_aws_vault_allow ) || ( -n ${_aws_vault_deny-} && ! -e $_aws_vault_deny ) ]] ||
+    (( ${_aws_vault_refresh:-0} > 0 && EPOCHSECONDS >= _aws_vault_refresh )); then
+    typeset -g _aws_vault_pwd=$PWD
+    if _aws_vault_out=$(_AWS_VAULT_HOOK_STATE=${_aws_vault_state-} {{quote .Bin}} hook-exec --shell zsh); then
+      eval "$_aws_vault_out"
     fi
   fi
+  {{template "segment" .}}
   return $_aws_vault_ret
 }
-autoload -Uz add-zsh-hook
-add-zsh-hook precmd _aws_vault_hook
-add-zsh-hook chpwd _aws_vault_hook
-{{.Prompt}}
+# aws_vault_prompt prints the segment, for prompts built by commands.
+aws_vault_prompt() { print -rn -- "${aws_vault_segment-}" }
+precmd_functions=(_aws_vault_hook ${precmd_functions:#_aws_vault_hook})
+chpwd_functions=(_aws_vault_hook ${chpwd_functions:#_aws_vault_hook})

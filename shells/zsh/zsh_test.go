@@ -70,7 +70,7 @@ func TestQuoteNUL(t *testing.T) {
 func TestExportErrors(t *testing.T) { shelltest.CheckExportErrors(t, zsh.New()) }
 
 func TestExportLayout(t *testing.T) {
-	got, err := zsh.New().Export(shells.Change{
+	got, err := shells.Export(zsh.New(), shells.Change{
 		Set:   map[string]string{"B": "2", "A": "1 1", "C": ""},
 		Unset: []string{"Z", "Y", "Z"},
 	})
@@ -78,13 +78,13 @@ func TestExportLayout(t *testing.T) {
 	if err != nil || got != want {
 		t.Errorf("Export = %q, %v; want %q", got, err, want)
 	}
-	if got, err := zsh.New().Export(shells.Change{}); err != nil || got != "" {
+	if got, err := shells.Export(zsh.New(), shells.Change{}); err != nil || got != "" {
 		t.Errorf("Export(empty) = %q, %v; want \"\"", got, err)
 	}
 }
 
 func TestExportGolden(t *testing.T) {
-	got, err := zsh.New().Export(shelltest.GoldenChange())
+	got, err := shells.Export(zsh.New(), shelltest.GoldenChange())
 	if err != nil {
 		t.Fatal(err)
 	}

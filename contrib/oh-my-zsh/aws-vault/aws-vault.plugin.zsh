@@ -1,9 +1,10 @@
 # oh-my-zsh plugin for aws-vault: directory profiles (.awsprofile), refresh
-# before expiry, the aws_vault_prompt function, and completion.
+# before expiry, the prompt segment, and completion.
 #   git clone or copy this folder to $ZSH_CUSTOM/plugins/aws-vault, then
 #   plugins=(... aws-vault) in ~/.zshrc
-# Add $(aws_vault_prompt) to PROMPT (with setopt prompt_subst) to see the
-# active profile and the time left.
+# Show the active profile and the time left, without a subshell at each
+# prompt (oh-my-zsh sets prompt_subst):
+#   PROMPT='${aws_vault_segment:+[$aws_vault_segment] }'$PROMPT
 if (( $+commands[aws-vault] )); then
   eval "$(aws-vault hook zsh)"
   if aws-vault completion zsh >/dev/null 2>&1; then

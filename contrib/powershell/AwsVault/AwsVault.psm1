@@ -1,7 +1,7 @@
 # PowerShell module for aws-vault: Import-Module AwsVault in $PROFILE.
 # It loads directory profiles (.awsprofile), refresh before expiry and the
-# aws_vault_prompt function (wrapping your prompt function once), plus
-# completion when the binary offers it.
+# prompt segment $aws_vault_segment (wrapping your prompt function once),
+# plus completion when the binary offers it.
 if (Get-Command aws-vault -ErrorAction Ignore) {
     aws-vault hook powershell | Out-String | Invoke-Expression
     $completion = aws-vault completion powershell 2>$null | Out-String

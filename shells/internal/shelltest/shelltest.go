@@ -309,7 +309,7 @@ type Result struct {
 // writes to stderr.
 func (r Runner) Run(t testing.TB, c shells.Change, preset map[string]string, locale string) map[string]Result {
 	t.Helper()
-	script, err := r.Shell.Export(c)
+	script, err := shells.Export(r.Shell, c)
 	if err != nil {
 		t.Fatalf("Export: %v", err)
 	}
@@ -463,7 +463,7 @@ func (r Runner) CheckValue(t *testing.T, dir, s string) {
 	t.Helper()
 	const name = "FUZZ_VALUE"
 	c := shells.Change{Set: map[string]string{name: s}}
-	script, err := r.Shell.Export(c)
+	script, err := shells.Export(r.Shell, c)
 	if err != nil {
 		t.Fatalf("Export(%q): %v", s, err)
 	}
@@ -537,7 +537,7 @@ func CheckNUL(t *testing.T, sh shells.Shell, s string, wantOffset int) {
 	if qe.Offset != wantOffset {
 		t.Fatalf("Quote(%q): offset %d, want %d", s, qe.Offset, wantOffset)
 	}
-	_, err = sh.Export(shells.Change{Set: map[string]string{"X": s}})
+	_, err = shells.Export(sh, shells.Change{Set: map[string]string{"X": s}})
 	if !errors.As(err, &qe) || qe.Offset != wantOffset {
 		t.Fatalf("Export with %q: error %v, want a *shells.QuoteError at %d", s, err, wantOffset)
 	}
@@ -591,11 +591,11 @@ func CheckExportErrors(t *testing.T, sh shells.Shell) {
 		{Unset: []string{""}},
 		{Set: map[string]string{"A": "x"}, Unset: []string{"A"}},
 	} {
-		if got, err := sh.Export(c); err == nil {
+		if got, err := shells.Export(sh, c); err == nil {
 			t.Errorf("Export(%+v) = %q, want an error", c, got)
 		}
 	}
-	_, err := sh.Export(shells.Change{Set: map[string]string{"SECRET": "ab\x00", "OK": "fine"}})
+	_, err := shells.Export(sh, shells.Change{Set: map[string]string{"SECRET": "ab\x00", "OK": "fine"}})
 	var qe *shells.QuoteError
 	if !errors.As(err, &qe) || qe.Offset != 2 || qe.Reason != shells.ReasonNUL || !strings.Contains(err.Error(), "SECRET") {
 		t.Errorf("Export with NUL: %v; want a *shells.QuoteError at 2 naming SECRET", err)
