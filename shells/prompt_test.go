@@ -63,7 +63,7 @@ func TestPromptSegment(t *testing.T) {
 				{3900 + 30, percent + " 1h05m"},
 				{29*3600 + 59*60 + 30, percent + " 29h59m"},
 				{42*60 + 30, percent + " 42m"},
-				{61, "yellow:" + percent + " 1m"},
+				{90, "yellow:" + percent + " 1m"},
 				{-10, "red:" + percent + " expired"},
 			} {
 				now := time.Now().Unix()
