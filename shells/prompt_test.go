@@ -115,3 +115,30 @@ func uptime(t *testing.T) int64 {
 	}
 	return int64(v)
 }
+
+// TestFishPromptConcatenates: fish's aws_vault_prompt prints an empty line
+// when no profile is active, so (aws_vault_prompt)(prompt_pwd) is not the
+// empty list (a prompt that vanished); when one is, the segment and a
+// space.
+func TestFishPromptConcatenates(t *testing.T) {
+	bin := shelltest.RequireShell(t, "fish")
+	sh, _ := registry.Lookup("fish")
+	code, err := sh.Prompt(shells.HookOptions{Bin: "/bin/aws-vault", MinTTL: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "prompt.fish")
+	if err := os.WriteFile(f, []byte(code), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := `source ` + f + `
+set -e AWS_VAULT; _aws_vault_prompt_update; echo "[off:"(aws_vault_prompt)"~/x> ]"
+set -gx AWS_VAULT dev; _aws_vault_prompt_update; echo "[on:"(aws_vault_prompt)"~/x> ]"`
+	out, err := exec.Command(bin, "--no-config", "-c", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := "[off:~/x> ]\n[on:dev ~/x> ]\n"; string(out) != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+}
