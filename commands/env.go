@@ -69,7 +69,7 @@ func (c *EnvCmd) Run(a *App) error {
 	if err != nil {
 		return a.envFailed(sh, c.Format, err)
 	}
-	out, err := render(sh, c.Format, a.planFor(d, env, "", now))
+	out, err := render(sh, c.Format, a.planFor(d, env, true, now))
 	if err != nil {
 		return err
 	}

@@ -6,12 +6,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aws-vault/aws-vault/engine"
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/dirprofile"
 	"github.com/aws-vault/aws-vault/engine/hook"
+	"github.com/aws-vault/aws-vault/engine/prompt"
 	"github.com/aws-vault/aws-vault/shells"
 )
 
@@ -98,11 +101,16 @@ func (c *HookExecCmd) Run(a *App) error {
 	}
 	now := time.Now()
 	pwd := workingDir(a.Getenv)
+	ttls, err := config.LoadTTLs(a.Getenv)
+	if err != nil {
+		return err
+	}
 	in := hook.Input{
-		State: hook.ParseState(a.Getenv(shells.StateEnv)),
-		Dir:   a.lookAt(pwd),
-		Env:   hookEnv(a.Getenv),
-		Now:   now,
+		State:  hook.ParseState(a.Getenv(shells.StateEnv)),
+		Dir:    a.lookAt(pwd),
+		Env:    hookEnv(a.Getenv),
+		Now:    now,
+		MinTTL: ttls.MinTTL,
 	}
 	d := hook.Decide(in)
 	// Ctrl-C at a prompt (MFA, passphrase) ends the run at once with the
@@ -115,13 +123,14 @@ func (c *HookExecCmd) Run(a *App) error {
 				a.notice("%s", d.Notice)
 			}
 			var out string
-			if out, err = render(sh, c.Format, a.planFor(d, env, pwd, now)); err == nil {
+			if out, err = render(sh, c.Format, a.planFor(d, env, false, now)); err == nil {
 				_, err = fmt.Fprint(a.Stdout, out)
 			}
 		})
 		return err
 	}
 	d, env, err := a.carryOut(d, now, carryOptions{OnInterrupt: func(gaveUp hook.Decision) {
+		prompt.RestoreTerminal() // a passphrase prompt turned echo off
 		if finish(gaveUp, nil) == nil {
 			os.Exit(0)
 		}
@@ -187,8 +196,17 @@ func hookEnv(getenv func(string) string) hook.Env {
 	return e
 }
 
+// notice prints one line (or a few) on stderr, with every character that
+// could move the cursor or change the terminal shown as '?': a notice may
+// quote a file or directory name, or what an .awsprofile says.
 func (a *App) notice(format string, args ...any) {
-	fmt.Fprintf(a.Stderr, "aws-vault: "+format+"\n", args...)
+	msg := strings.Map(func(r rune) rune {
+		if r == '\n' || unicode.IsPrint(r) {
+			return r
+		}
+		return '?'
+	}, fmt.Sprintf(format, args...))
+	fmt.Fprintf(a.Stderr, "aws-vault: %s\n", msg)
 }
 
 // AllowCmd trusts the .awsprofile of a directory as it is now.

@@ -93,14 +93,20 @@ func (a *App) before() shells.Change {
 	return c
 }
 
-// removal unsets every variable a load touches: an unload where nothing
-// was saved (a shell that inherited its credentials).
-func removal() shells.Change { return shells.Change{Unset: engine.EnvNames()} }
+// removal takes out the credentials aws-vault puts into a shell, and
+// nothing else (AWS_PROFILE, the region and the like are the user's): the
+// environment to go back to where nothing was saved (a shell that
+// inherited its credentials, or env --unset there).
+func removal() shells.Change {
+	return shells.Change{Unset: []string{"AWS_ACCESS_KEY_ID", "AWS_CREDENTIAL_EXPIRATION", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_VAULT", engine.LoadedByVar}}
+}
 
 // planFor turns a completed decision (and, for a load, its credentials)
-// into what to do to the shell. pwd is recorded unless it is "".
-func (a *App) planFor(d hook.Decision, env *engine.Env, pwd string, now time.Time) shells.Plan {
-	p := shells.Plan{Forget: d.Forget, Local: map[string]*string{}}
+// into what to do to the shell. The hook records $PWD itself before it
+// runs aws-vault; resetPWD (env) removes it, so that the hook looks at the
+// directory again at the next prompt.
+func (a *App) planFor(d hook.Decision, env *engine.Env, resetPWD bool, now time.Time) shells.Plan {
+	p := shells.Plan{Local: map[string]*string{}}
 	switch d.Action {
 	case hook.Load:
 		p.Env = loadChange(env, d.State)
@@ -110,11 +116,14 @@ func (a *App) planFor(d hook.Decision, env *engine.Env, pwd string, now time.Tim
 		r := removal()
 		p.Restore = &r
 	}
-	for _, name := range shells.LocalVars {
-		p.Local[name] = nil
+	if d.SaveEmpty && d.Action != hook.Unload {
+		empty := removal()
+		p.Save = &empty
 	}
-	if pwd != "" {
-		p.Local[shells.VarPWD] = shells.Value(pwd)
+	for _, name := range shells.LocalVars {
+		if name != shells.VarPWD || resetPWD {
+			p.Local[name] = nil
+		}
 	}
 	if st := d.State.String(); st != "" {
 		p.Local[shells.VarState] = shells.Value(st)

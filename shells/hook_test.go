@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -69,22 +70,31 @@ func TestIntegrationScripts(t *testing.T) {
 	}
 }
 
-// Every shell's hook reads the variables the plans write.
+// Every shell's hook reads the variables the plans write (as whole words:
+// _aws_vault_exp must not pass for _aws_vault_exp_up).
 func TestHookReadsThePlanVariables(t *testing.T) {
 	o := shells.HookOptions{Bin: "/bin/aws-vault", MinTTL: 300}
 	for _, sh := range registry.All() {
-		hook, _ := sh.Hook(o)
-		for _, v := range []string{shells.VarPWD, shells.VarState, shells.VarAllow, shells.VarDeny, shells.StateEnv, "hook-exec --shell " + sh.Name()} {
-			if !strings.Contains(hook, v) {
+		hook, err := sh.Hook(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		word := func(v string) bool {
+			return regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(v) + `($|[^A-Za-z0-9_])`).MatchString(hook)
+		}
+		for _, v := range []string{shells.VarPWD, shells.VarState, shells.VarAllow, shells.VarDeny, shells.StateEnv} {
+			if !word(v) {
 				t.Errorf("%s hook does not use %s", sh.Name(), v)
 			}
 		}
-		clock := shells.VarRefresh
-		exp := shells.VarExpiry
+		if !strings.Contains(hook, "hook-exec --shell "+sh.Name()) {
+			t.Errorf("%s hook does not run hook-exec --shell %s", sh.Name(), sh.Name())
+		}
+		clock, exp := shells.VarRefresh, shells.VarExpiry
 		if sh.Name() == "fish" || sh.Name() == "elvish" {
 			clock, exp = shells.VarRefreshUp, shells.VarExpiryUp
 		}
-		if !strings.Contains(hook, clock) || !strings.Contains(hook, exp) {
+		if !word(clock) || !word(exp) {
 			t.Errorf("%s hook does not use %s and %s", sh.Name(), clock, exp)
 		}
 	}

@@ -15,7 +15,6 @@ import (
 //	  "restore": {"AWS_VAULT": null},   first apply the kept environment
 //	                                    (and forget it), or with none kept,
 //	                                    this; absent: no restore
-//	  "forget": true,                   drop the kept environment
 //	  "env": {                          then the environment, in the shape
 //	    "AWS_VAULT": "work",            of direnv's "export json": a value
 //	    "AWS_PROFILE": null             to set, or null to unset
@@ -34,7 +33,6 @@ import (
 func JSON(p Plan) (string, error) {
 	var doc struct {
 		Restore map[string]*string `json:"restore,omitempty"`
-		Forget  bool               `json:"forget,omitempty"`
 		Env     map[string]*string `json:"env"`
 		Save    map[string]*string `json:"save,omitempty"`
 		Local   map[string]*string `json:"local,omitempty"`
@@ -49,7 +47,6 @@ func JSON(p Plan) (string, error) {
 			doc.Restore = map[string]*string{}
 		}
 	}
-	doc.Forget = p.Forget
 	if doc.Env, err = jsonChange(p.Env); err != nil {
 		return "", err
 	}

@@ -91,9 +91,6 @@ func RenderPlan(p Plan, syn Syntax) (string, error) {
 		}
 		line(syn.Restore(fallback))
 	}
-	if p.Forget {
-		line(syn.UnsetLocal(VarRestore))
-	}
 	env, err := Render(p.Env, syn)
 	if err != nil {
 		return "", err

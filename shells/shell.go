@@ -16,7 +16,7 @@
 // # Layout
 //
 // A plan renders as one statement per line, in the order of Plan's fields:
-// restore, forget, the environment's unsets (sorted by name, duplicates
+// restore, the environment's unsets (sorted by name, duplicates
 // removed), its sets (sorted), the kept environment, the integration's own
 // variables (sorted), and a last statement that sets the status where the
 // shell needs one. A name may not be both set and unset in one Change.
@@ -48,8 +48,6 @@ type Plan struct {
 	// earlier plan's Save, and forgets it; with nothing kept, it applies
 	// *Restore instead.
 	Restore *Change
-	// Forget drops a kept environment without applying it.
-	Forget bool
 	// Env is applied next.
 	Env Change
 	// Save is kept (in the unexported variable VarRestore) as the
@@ -154,7 +152,7 @@ const (
 const StateEnv = "_AWS_VAULT_HOOK_STATE"
 
 // LocalVars are all of the above but VarRestore, which only Plan.Save,
-// Plan.Restore and Plan.Forget touch.
+// Plan.Restore touch.
 var LocalVars = []string{VarAllow, VarDeny, VarExpiry, VarExpiryUp, VarPWD, VarRefresh, VarRefreshUp, VarState}
 
 // QuoteError reports a value that a shell cannot represent.

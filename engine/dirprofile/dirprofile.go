@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/ini.v1"
@@ -134,7 +135,11 @@ func Parse(path string, data []byte) (Settings, error) {
 }
 
 func validName(path, name string) error {
-	if strings.ContainsAny(name, " \t[]") {
+	bad := strings.ContainsAny(name, " \t[]")
+	for _, r := range name {
+		bad = bad || !unicode.IsPrint(r)
+	}
+	if bad {
 		return fmt.Errorf("%s: %q is not a profile name", path, name)
 	}
 	return nil

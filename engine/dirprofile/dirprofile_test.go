@@ -62,6 +62,7 @@ func TestParse(t *testing.T) {
 		"profile = p\nduration = 7200\n": "needs a unit",
 		"[profile p]\n":                  "sections are not used",
 		"profile = a b\n":                "not a profile name",
+		"profile = x\x1bc\n":             "not a profile name",
 	}
 	for text, want := range bad {
 		if _, err := Parse("/x/.awsprofile", []byte(text)); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "/x/.awsprofile") {

@@ -13,7 +13,11 @@
 // The rules, in the order Decide applies them:
 //
 //  1. A profile this integration loaded that AWS_VAULT no longer names was
-//     replaced or removed by hand: the integration stops managing it.
+//     replaced or removed by hand: the environment from before it is
+//     restored, and nothing is loaded until the next change. A profile a
+//     parent shell's directory loaded (AWS_VAULT_LOADED_BY names a file, and
+//     this shell has no state) is taken over as if this shell had loaded
+//     it, with an environment without credentials to go back to.
 //  2. In a directory that no longer exists, nothing changes (a refresh
 //     that falls due still happens).
 //  3. A profile loaded with aws-vault env (in this shell, or inherited from
@@ -114,6 +118,9 @@ type Input struct {
 	Dir   Dir
 	Env   Env
 	Now   time.Time
+	// MinTTL is AWS_MIN_TTL: a profile taken over from a parent shell is
+	// refreshed this long before its credentials expire.
+	MinTTL time.Duration
 }
 
 // Action is what the caller does before recording the new state.
@@ -153,9 +160,10 @@ type Decision struct {
 	// Refresh reports a Load of what is loaded already (same profile, same
 	// source), so a failure keeps the credentials the shell has.
 	Refresh bool
-	// Forget reports that a saved environment is to be dropped without
-	// restoring it: the user replaced what the integration loaded by hand.
-	Forget bool
+	// SaveEmpty reports a profile taken over from a parent shell: nothing
+	// was saved before it, so the environment to go back to is the present
+	// one without credentials.
+	SaveEmpty bool
 	// State is what to record: for Load, once the credentials are in.
 	State State
 	// Notice is one line for the user ("" for none), printed on stderr.
@@ -175,10 +183,23 @@ func Decide(in Input) Decision {
 	now := in.Now.Unix()
 	var d Decision
 
-	// 1. Replaced or removed by hand.
+	// 1. Replaced or removed by hand: restore, and stop.
 	if st.Mode != ModeNone && in.Env.Vault != st.Request.Profile {
-		st = State{Noticed: st.Noticed}
-		d.Forget = true
+		d.Action, d.State = Unload, State{}
+		return d
+	}
+	// Taken over from a parent shell's directory.
+	if st.Mode == ModeNone && in.Env.Vault != "" && in.Env.LoadedBy != "" && in.Env.LoadedBy != ManualSource {
+		st = State{Mode: ModeDir, Request: Request{Profile: in.Env.Vault}, File: in.Env.LoadedBy}
+		if !in.Env.Expiration.IsZero() {
+			st.Expires = in.Env.Expiration.Unix()
+			at := in.Env.Expiration.Add(-in.MinTTL)
+			if !at.After(in.Now) {
+				at = in.Now.Add(RetryAfter)
+			}
+			st.Refresh = at.Unix()
+		}
+		d.SaveEmpty = true
 	}
 	d.prev = st
 	due := st.Refresh > 0 && now >= st.Refresh
@@ -279,7 +300,7 @@ func (d Decision) withExpiry(in Input) Decision {
 		d.Expires = 0
 	case d.State.Mode != ModeNone:
 		d.Expires = d.State.Expires
-	case d.Forget || d.Action == Keep:
+	case d.Action == Keep:
 		if in.Env.Vault != "" && !in.Env.Expiration.IsZero() {
 			d.Expires = in.Env.Expiration.Unix()
 		}

@@ -29,7 +29,7 @@ type want struct {
 	action  Action
 	request Request
 	refresh bool
-	forget  bool
+	empty   bool // SaveEmpty
 	mode    Mode
 	file    string
 	notice  string // a substring; "" means no notice at all
@@ -46,8 +46,8 @@ func check(t *testing.T, d Decision, w want) {
 	if d.Request != w.request {
 		t.Errorf("request %+v, want %+v", d.Request, w.request)
 	}
-	if d.Refresh != w.refresh || d.Forget != w.forget {
-		t.Errorf("refresh %v forget %v, want %v %v", d.Refresh, d.Forget, w.refresh, w.forget)
+	if d.Refresh != w.refresh || d.SaveEmpty != w.empty {
+		t.Errorf("refresh %v save-empty %v, want %v %v", d.Refresh, d.SaveEmpty, w.refresh, w.empty)
 	}
 	if d.State.Mode != w.mode || d.State.File != w.file {
 		t.Errorf("state %+v, want mode %q file %q", d.State, w.mode, w.file)
@@ -125,18 +125,24 @@ func TestDecide(t *testing.T) {
 			want{action: Load, request: prod, refresh: true, mode: ModeManual, expires: manual.Expires, retryAt: manualDue.Refresh}},
 		{"a profile a parent shell loaded with env wins too", Input{Dir: inP, Env: Env{Vault: "prod", LoadedBy: ManualSource, Expiration: exp}},
 			want{notice: "profile prod (loaded with aws-vault env) stays active", expires: exp.Unix()}},
-		{"a profile a parent shell's directory loaded does not", Input{Dir: inQ, Env: Env{Vault: "dev", LoadedBy: "/src/p/.awsprofile", Expiration: exp}},
-			want{action: Load, request: prod, mode: ModeDir, file: inQ.File, watch: Watch{Path: "/trust/q/h2"}}},
+		{"a profile a parent shell's directory loaded is taken over: switch", Input{Dir: inQ, Env: Env{Vault: "dev", LoadedBy: "/src/p/.awsprofile", Expiration: exp}},
+			want{action: Load, request: prod, empty: true, mode: ModeDir, file: inQ.File, watch: Watch{Path: "/trust/q/h2"}}},
+		{"...kept in its own directory, with nothing saved to go back to", Input{Dir: inPSub, Env: Env{Vault: "dev", LoadedBy: "/src/p/.awsprofile", Expiration: exp}, MinTTL: 5 * time.Minute},
+			want{empty: true, mode: ModeDir, file: inP.File, watch: denyP, expires: exp.Unix(), retryAt: exp.Add(-5 * time.Minute).Unix()}},
+		{"...and unloaded when this shell leaves", Input{Dir: plain, Env: Env{Vault: "dev", LoadedBy: "/src/p/.awsprofile", Expiration: exp}},
+			want{action: Unload, empty: true}},
 		{"an exec subshell: noticed, not loaded", Input{Dir: inP, Env: Env{Vault: "ops", Expiration: exp}},
 			want{notice: "this shell is an aws-vault exec subshell for profile ops; /src/p/.awsprofile (profile dev) applies once you exit it", expires: exp.Unix()}},
 		{"an exec subshell: noticed once", Input{State: State{Noticed: "exec:/src/p/.awsprofile#h1"}, Dir: inPSub, Env: Env{Vault: "ops", Expiration: exp}},
 			want{expires: exp.Unix()}},
 		{"an exec subshell without a file: quiet, expiry for the prompt", Input{Dir: plain, Env: Env{Vault: "ops", Expiration: exp}},
 			want{expires: exp.Unix()}},
-		{"AWS_VAULT removed by hand: stop managing, then look again", Input{State: loadedP, Dir: inP},
-			want{action: Load, request: dev, forget: true, mode: ModeDir, file: inP.File, watch: denyP}},
-		{"AWS_VAULT replaced by hand, no file", Input{State: loadedP, Dir: plain, Env: Env{Vault: "other"}},
-			want{forget: true}},
+		{"AWS_VAULT removed by hand: restore what was before, load nothing now", Input{State: loadedP, Dir: inP},
+			want{action: Unload}},
+		{"AWS_VAULT replaced by hand", Input{State: loadedP, Dir: plain, Env: Env{Vault: "other"}},
+			want{action: Unload}},
+		{"a profile loaded by hand, removed by hand", Input{State: manual, Dir: inP},
+			want{action: Unload}},
 		{"a retry after a failure falls due", Input{State: State{Noticed: "failed:dev:/src/p/.awsprofile#h1:boom", Refresh: now.Unix()}, Dir: inP},
 			want{action: Load, request: dev, mode: ModeDir, file: inP.File, watch: denyP}},
 	} {

@@ -9,9 +9,45 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/term"
 )
+
+// The terminal a hidden question has changed (echo off), while it waits.
+var (
+	pendingMu    sync.Mutex
+	pendingFd    int
+	pendingState *term.State
+)
+
+// readPassword is term.ReadPassword, remembering how the terminal was so
+// that RestoreTerminal can put it back if the program ends meanwhile.
+func readPassword(fd int) ([]byte, error) {
+	if st, err := term.GetState(fd); err == nil {
+		pendingMu.Lock()
+		pendingFd, pendingState = fd, st
+		pendingMu.Unlock()
+		defer func() {
+			pendingMu.Lock()
+			pendingState = nil
+			pendingMu.Unlock()
+		}()
+	}
+	return term.ReadPassword(fd)
+}
+
+// RestoreTerminal puts back the terminal that a hidden question in
+// progress changed, for a program that exits while it waits (Ctrl-C):
+// otherwise the shell is left with echo off.
+func RestoreTerminal() {
+	pendingMu.Lock()
+	defer pendingMu.Unlock()
+	if pendingState != nil {
+		_ = term.Restore(pendingFd, pendingState)
+		pendingState = nil
+	}
+}
 
 // Terminal reads answers. When In is a terminal, secrets are read with echo
 // off; otherwise a line is read from In, so scripts can pipe answers in.
@@ -47,7 +83,7 @@ func (t *Terminal) line() (string, error) {
 func (t *Terminal) Secret(question string) (string, error) {
 	fmt.Fprint(t.Out, question)
 	if fd, ok := t.fd(); ok {
-		b, err := term.ReadPassword(fd)
+		b, err := readPassword(fd)
 		fmt.Fprintln(t.Out)
 		if err != nil {
 			return "", fmt.Errorf("reading from the terminal: %w", err)
@@ -104,7 +140,7 @@ func TTYSecret(question string) (string, error) {
 	}
 	defer tty.Close()
 	fmt.Fprint(tty, question)
-	b, err := term.ReadPassword(int(tty.Fd()))
+	b, err := readPassword(int(tty.Fd()))
 	fmt.Fprintln(tty)
 	if err != nil {
 		return "", fmt.Errorf("reading from the terminal: %w", err)

@@ -60,8 +60,9 @@ func (sh Shell) Syntax() shells.Syntax {
 			}
 			return "if [[ -n ${" + shells.VarRestore + "+x} ]]; then eval \"$" + shells.VarRestore + "\"; unset -v " + shells.VarRestore + "\nelse\n" + fallback + "fi"
 		},
+		// With allexport (set -a), the assignment would export it.
 		Keep: func(q string) string {
-			return "[[ -n ${" + shells.VarRestore + "+x} ]] || declare -g " + shells.VarRestore + "=" + q
+			return "[[ -n ${" + shells.VarRestore + "+x} ]] || { declare -g " + shells.VarRestore + "=" + q + "; export -n " + shells.VarRestore + "; }"
 		},
 		Status:   func(bool) string { return "false" },
 		FailOnly: true,

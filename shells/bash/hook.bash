@@ -5,18 +5,27 @@
 # changed, the trust record of the nearest .awsprofile appeared (allow) or
 # disappeared (deny), or the credentials are due for a refresh. Those tests
 # are shell builtins: a prompt where nothing changed starts no process.
-# aws-vault decides what to do and prints it as code for eval; $PWD is
-# recorded first, so that a run the user interrupts is not repeated at once.
-# Then it sets the prompt segment:
+# aws-vault decides what to do and prints it as code for eval. While it
+# runs, the shell ignores SIGINT (and resets it to the default afterwards:
+# a trap of your own on INT is not kept). Then the hook sets the prompt
+# segment:
 #   PS1='${aws_vault_segment:+[$aws_vault_segment] }\w\$ '
 _aws_vault_hook() {
-  local _aws_vault_ret=$? _aws_vault_left _aws_vault_out
+  local _aws_vault_ret=$? _aws_vault_now _aws_vault_left _aws_vault_out
+  if [[ -n ${EPOCHSECONDS-} ]]; then _aws_vault_now=$EPOCHSECONDS; else printf -v _aws_vault_now '%(%s)T' -1; fi
   if [[ $PWD != "${_aws_vault_pwd-}" || ( -n ${_aws_vault_allow-} && -e $_aws_vault_allow ) || ( -n ${_aws_vault_deny-} && ! -e $_aws_vault_deny ) ]] ||
-    { [[ -n ${_aws_vault_refresh-} ]] && if [[ -n ${EPOCHSECONDS-} ]]; then (( EPOCHSECONDS >= _aws_vault_refresh )); else printf -v _aws_vault_left '%(%s)T' -1; (( _aws_vault_left >= _aws_vault_refresh )); fi; }; then
+    { [[ -n ${_aws_vault_refresh-} ]] && (( _aws_vault_now >= _aws_vault_refresh )); }; then
+    # Recorded first: a run that is interrupted, or that fails to start,
+    # is not repeated at the next prompt.
     _aws_vault_pwd=$PWD
+    [[ -z ${_aws_vault_refresh-} ]] || _aws_vault_refresh=$(( _aws_vault_now + 60 ))
+    # Ctrl-C (at an MFA prompt) goes to aws-vault, which answers it with
+    # the decision to give up; the shell must not drop that answer.
+    trap '' INT
     if _aws_vault_out=$(_AWS_VAULT_HOOK_STATE=${_aws_vault_state-} {{quote .Bin}} hook-exec --shell bash); then
       eval "$_aws_vault_out"
     fi
+    trap - INT
   fi
   {{template "segment" .}}
   return $_aws_vault_ret

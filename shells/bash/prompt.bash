@@ -5,7 +5,7 @@
     aws_vault_segment=$AWS_VAULT
   else
     if [[ -n ${EPOCHSECONDS-} ]]; then _aws_vault_left=$EPOCHSECONDS; else printf -v _aws_vault_left '%(%s)T' -1; fi
-    (( _aws_vault_left = _aws_vault_exp - _aws_vault_left ))
+    _aws_vault_left=$(( _aws_vault_exp - _aws_vault_left ))
     if (( _aws_vault_left <= 0 )); then
       aws_vault_segment=$'\001\e[31m\002'"$AWS_VAULT expired"$'\001\e[0m\002'
     elif (( _aws_vault_left < 3600 )); then

@@ -33,7 +33,6 @@ fn apply {|plan|
       -set-env $plan[restore]
     }
   }
-  if (and (has-key $plan forget) (has-key $vars _aws_vault_restore)) { del vars[_aws_vault_restore] }
   -set-env $plan[env]
   if (and (has-key $plan save) (not (has-key $vars _aws_vault_restore))) { set vars[_aws_vault_restore] = $plan[save] }
   if (has-key $plan local) {
@@ -62,7 +61,12 @@ fn hook {
     set run = (>= (-uptime) $vars[_aws_vault_refresh_up])
   }
   if $run {
+    # Recorded first: a run that is interrupted, or that fails to start,
+    # is not repeated at the next prompt.
     set vars[_aws_vault_pwd] = $pwd
+    if (and (has-key $vars _aws_vault_refresh_up) (path:is-regular /proc/uptime)) {
+      set vars[_aws_vault_refresh_up] = (+ (exact-num (math:floor (-uptime))) 60)
+    }
     tmp E:_AWS_VAULT_HOOK_STATE = (-get _aws_vault_state)
     tmp E:PWD = $pwd
     try {

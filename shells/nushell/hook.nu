@@ -33,7 +33,6 @@ def --env _aws_vault_apply [plan: record] {
       _aws_vault_set_env $plan.restore
     }
   }
-  if ('forget' in $plan) and ('_aws_vault_restore' in $v) { $v = ($v | reject _aws_vault_restore) }
   _aws_vault_set_env $plan.env
   if ('save' in $plan) and not ('_aws_vault_restore' in $v) { $v = ($v | insert _aws_vault_restore $plan.save) }
   if 'local' in $plan {
@@ -67,7 +66,13 @@ def --env _aws_vault_hook [] {
     $run = ((date now | into int) // 1_000_000_000) >= ($v._aws_vault_refresh | into int)
   }
   if $run {
-    $env._aws_vault = ($v | upsert _aws_vault_pwd $env.PWD)
+    # Recorded first: a run that is interrupted, or that fails to start,
+    # is not repeated at the next prompt.
+    mut rec = ($v | upsert _aws_vault_pwd $env.PWD)
+    if '_aws_vault_refresh' in $rec {
+      $rec = ($rec | upsert _aws_vault_refresh ((((date now | into int) // 1_000_000_000) + 60) | into string))
+    }
+    $env._aws_vault = $rec
     let plan = try {
       with-env {_AWS_VAULT_HOOK_STATE: ($v._aws_vault_state? | default '')} {
         ^{{quote .Bin}} hook-exec --shell nushell | from json

@@ -5,8 +5,7 @@
 # changed, the trust record of the nearest .awsprofile appeared (allow) or
 # disappeared (deny), or the credentials are due for a refresh; a prompt
 # where nothing changed starts no process. aws-vault decides what to do and
-# prints it as code; the directory is recorded first, so that a run the user
-# interrupts is not repeated at once.
+# prints it as code.
 function global:_AwsVaultHook {
     $here = $PWD.ProviderPath
     $run = $here -ne $global:_aws_vault_pwd
@@ -14,7 +13,10 @@ function global:_AwsVaultHook {
     if (-not $run -and $global:_aws_vault_deny) { $run = -not (Test-Path -LiteralPath $global:_aws_vault_deny) }
     if (-not $run -and $global:_aws_vault_refresh) { $run = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() -ge [int64]$global:_aws_vault_refresh }
     if ($run) {
+        # Recorded first: a run that is interrupted, or that fails to
+        # start, is not repeated at the next prompt.
         $global:_aws_vault_pwd = $here
+        if ($global:_aws_vault_refresh) { $global:_aws_vault_refresh = [string]([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() + 60) }
         # pwsh does not keep $env:PWD up to date; hook-exec reads it.
         $pwdBefore = $env:PWD
         $env:PWD = $here

@@ -4,7 +4,7 @@
   elif [[ -z ${_aws_vault_exp-} ]]; then
     aws_vault_segment=${AWS_VAULT//\%/%%}
   else
-    (( _aws_vault_left = _aws_vault_exp - EPOCHSECONDS ))
+    _aws_vault_left=$(( _aws_vault_exp - EPOCHSECONDS ))
     if (( _aws_vault_left <= 0 )); then
       aws_vault_segment="%F{red}${AWS_VAULT//\%/%%} expired%f"
     elif (( _aws_vault_left < 3600 )); then
@@ -24,10 +24,14 @@
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 typeset -g aws_vault_segment= _aws_vault_left=
 _aws_vault_prompt_update() {
+  emulate -L zsh
   local _aws_vault_ret=$?
   {{template "segment" .}}
   return $_aws_vault_ret
 }
 # aws_vault_prompt prints the segment, for prompts built by commands.
 aws_vault_prompt() { print -rn -- "${aws_vault_segment-}" }
-precmd_functions=(_aws_vault_prompt_update ${precmd_functions:#_aws_vault_prompt_update})
+() {
+  emulate -L zsh
+  precmd_functions=(_aws_vault_prompt_update ${precmd_functions:#_aws_vault_prompt_update})
+}

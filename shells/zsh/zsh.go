@@ -63,8 +63,9 @@ func (sh Shell) Syntax() shells.Syntax {
 			}
 			return "if [[ -n ${" + shells.VarRestore + "+x} ]]; then eval \"$" + shells.VarRestore + "\"; unset " + shells.VarRestore + "\nelse\n" + fallback + "fi"
 		},
+		// With allexport (set -a), the assignment would export it.
 		Keep: func(q string) string {
-			return "[[ -n ${" + shells.VarRestore + "+x} ]] || typeset -g " + shells.VarRestore + "=" + q
+			return "[[ -n ${" + shells.VarRestore + "+x} ]] || { typeset -g " + shells.VarRestore + "=" + q + "; typeset -g +x " + shells.VarRestore + "; }"
 		},
 		Status:   func(bool) string { return "false" },
 		FailOnly: true,
