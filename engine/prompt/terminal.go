@@ -65,6 +65,8 @@ func (t *Terminal) fd() (int, bool) {
 	return 0, false
 }
 
+var errClosed = errors.New("no answer: standard input is closed")
+
 func (t *Terminal) line() (string, error) {
 	if t.reader == nil {
 		t.reader = bufio.NewReader(t.In)
@@ -72,7 +74,7 @@ func (t *Terminal) line() (string, error) {
 	s, err := t.reader.ReadString('\n')
 	if err != nil && !(errors.Is(err, io.EOF) && s != "") {
 		if errors.Is(err, io.EOF) {
-			return "", errors.New("no answer: standard input is closed")
+			return "", errClosed
 		}
 		return "", err
 	}
@@ -99,6 +101,22 @@ func (t *Terminal) Text(question string) (string, error) {
 	fmt.Fprint(t.Out, question)
 	s, err := t.line()
 	return strings.TrimSpace(s), err
+}
+
+// Optional asks with visible input; when the answers come from a pipe that
+// has ended, the answer is "" (a question added after scripts were
+// written must not break them).
+func (t *Terminal) Optional(question string) (string, error) {
+	fmt.Fprint(t.Out, question)
+	s, err := t.line()
+	if err != nil {
+		if _, isTTY := t.fd(); !isTTY && errors.Is(err, errClosed) {
+			fmt.Fprintln(t.Out)
+			return "", nil
+		}
+		return "", err
+	}
+	return strings.TrimSpace(s), nil
 }
 
 // Confirm asks a (y|N) question; anything but y or yes is no.
