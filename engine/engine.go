@@ -46,6 +46,9 @@ type Options struct {
 	Duration  time.Duration
 	NoSession bool
 	Region    string // --region
+	// NoBrowser: an IAM Identity Center sign-in shows its URL (on Stderr)
+	// and does not open a browser (--stdout, AWS_VAULT_STDOUT).
+	NoBrowser bool
 
 	Now        func() time.Time
 	Stderr     io.Writer // notes for people (never secrets)
@@ -91,7 +94,14 @@ type Result struct {
 
 // Resolve loads a profile, with its source chain, from the config.
 func (e *Engine) Resolve(name string) (*config.Profile, error) {
-	return (&config.Resolver{File: e.o.Config, Env: e.o.Getenv}).Resolve(name)
+	r := &config.Resolver{File: e.o.Config, Env: e.o.Getenv}
+	if e.o.Ring != nil {
+		r.Stored = func(name string) bool {
+			has, err := e.o.Ring.HasCredentials(name)
+			return err == nil && has
+		}
+	}
+	return r.Resolve(name)
 }
 
 // Credentials returns temporary credentials for profile name (or the
@@ -327,6 +337,9 @@ func (e *Engine) ssoProvider(p *config.Profile) (aws.CredentialsProvider, error)
 		Lock:   func(ctx context.Context, name string) (func(), error) { return cache.Lock(ctx, e.o.LockDir, name) },
 		Open:   func(ctx context.Context, u string) error { return login.Open(ctx, u, e.o.Getenv, e.o.Stderr) },
 		Notice: e.o.Stderr, Now: e.o.Now,
+	}
+	if e.o.NoBrowser {
+		s.Open = nil
 	}
 	key := keyring.SessionKey{Type: "sso.GetRoleCredentials", ProfileName: p.Name, MfaSerial: p.SSOStartURL}
 	return e.cached(key, "profile "+p.Name+" sso", s.Fetch), nil

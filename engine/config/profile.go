@@ -74,6 +74,10 @@ type Env func(string) string
 type Resolver struct {
 	File *File
 	Env  Env
+	// Stored, when set, reports whether a long-term key is stored for a
+	// name: such a profile exists without a section of its own, as in the
+	// original (add --no-add-config, then exec), taking [default]'s values.
+	Stored func(name string) bool
 }
 
 // keys each profile can carry, and where they land.
@@ -127,7 +131,7 @@ func (r *Resolver) resolve(name, active string, sourceSeen []string) (*Profile, 
 		}
 	}
 	sourceSeen = append(sourceSeen, name)
-	if !r.File.HasProfile(name) && name != defaultSection {
+	if !r.File.HasProfile(name) && name != defaultSection && !(r.Stored != nil && r.Stored(name)) {
 		if len(sourceSeen) > 1 {
 			return nil, fmt.Errorf("profile %q in %s: source_profile %q is not defined%s", sourceSeen[len(sourceSeen)-2], r.File.Path, name, r.suggest(name))
 		}
@@ -184,6 +188,11 @@ func (r *Resolver) merge(name string) (map[string]string, error) {
 		if !ok {
 			if cur == defaultSection {
 				break
+			}
+			if len(seen) == 1 {
+				// A profile without a section (a stored key): [default].
+				cur = defaultSection
+				continue
 			}
 			return nil, fmt.Errorf("profile %q in %s: include_profile %q is not defined%s", seen[len(seen)-2], r.File.Path, cur, r.suggest(cur))
 		}

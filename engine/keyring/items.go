@@ -408,6 +408,26 @@ func (k *Keyring) SetOIDCToken(startURL string, t OIDCToken) error {
 	})
 }
 
+// RemoveOIDCTokens deletes every cached IAM Identity Center token and
+// returns how many there were.
+func (k *Keyring) RemoveOIDCTokens() (int, error) {
+	keys, err := k.Keys()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, key := range keys {
+		if !strings.HasPrefix(key, oidcPrefix) {
+			continue
+		}
+		if err := k.Remove(key); err != nil && !errors.Is(err, ErrNotFound) {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
 // RemoveOIDCToken deletes the token cached for startURL; a missing one is
 // not an error.
 func (k *Keyring) RemoveOIDCToken(startURL string) error {
