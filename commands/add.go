@@ -3,6 +3,7 @@ package commands
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/keyring"
@@ -11,7 +12,7 @@ import (
 // AddCmd stores a long-term access key.
 type AddCmd struct {
 	Profile   string `arg:"" help:"Name of the profile." predictor:"profile"`
-	Env       bool   `help:"Read the credentials from the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)."`
+	Env       bool   `help:"Read the credentials from the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)." negatable:""`
 	AddConfig bool   `help:"Add a profile to ~/.aws/config if one doesn't exist." default:"true" negatable:""`
 }
 
@@ -47,6 +48,7 @@ func (c *AddCmd) Run(a *App) error {
 	}
 
 	var creds keyring.LongTerm
+	var mfaSerial string
 	if c.Env {
 		creds.AccessKeyID = a.Getenv("AWS_ACCESS_KEY_ID")
 		creds.SecretAccessKey = a.Getenv("AWS_SECRET_ACCESS_KEY")
@@ -67,6 +69,16 @@ func (c *AddCmd) Run(a *App) error {
 		if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
 			return errors.New("both an access key ID and a secret access key are needed")
 		}
+		// As the maintained fork does: the MFA device, for the profile
+		// section add writes (asked only when it writes one).
+		if c.AddConfig && !cfg.HasProfile(c.Profile) {
+			if mfaSerial, err = t.Optional("Enter MFA Device ARN (If MFA is not enabled, leave this blank): "); err != nil {
+				return err
+			}
+			if strings.ContainsAny(mfaSerial, " \t\r\n") {
+				return fmt.Errorf("%q is not an MFA device ARN or serial number", mfaSerial)
+			}
+		}
 	}
 
 	if err := ring.SetCredentials(c.Profile, creds); err != nil {
@@ -85,7 +97,11 @@ func (c *AddCmd) Run(a *App) error {
 	}
 
 	if c.AddConfig && !cfg.HasProfile(c.Profile) {
-		if err := cfg.AddProfile(c.Profile, nil); err != nil {
+		var keys map[string]string
+		if mfaSerial != "" {
+			keys = map[string]string{"mfa_serial": mfaSerial}
+		}
+		if err := cfg.AddProfile(c.Profile, keys); err != nil {
 			return err
 		}
 		fmt.Fprintf(a.Stdout, "Added profile %q to %s\n", c.Profile, cfg.Path)

@@ -19,9 +19,9 @@ type EnvCmd struct {
 
 	Shell   string `help:"Shell to write code for (${shells}); detected from the parent process, then $SHELL." placeholder:"SHELL" predictor:"shell"`
 	Format  string `enum:"shell,json" default:"shell" help:"shell: code for the shell; json: the plan as JSON, for nushell, elvish, editors and other tools (\"env\" holds what to set, null for what to unset)."`
-	Unset   bool   `help:"Print code that removes the credentials and restores what they replaced."`
-	Print   bool   `help:"Print the code even when standard output is a terminal."`
-	Profile string `arg:"" optional:"" help:"Name of the profile." predictor:"profile"`
+	Unset   bool   `help:"Print code that removes the credentials and restores what they replaced." negatable:""`
+	Print   bool   `help:"Print the code even when standard output is a terminal." negatable:""`
+	Profile string `arg:"" optional:"" help:"Name of the profile; defaults to $$AWS_PROFILE, then one picked from a list on a terminal." predictor:"profile"`
 }
 
 // Help says how each shell applies the output.
@@ -30,9 +30,9 @@ func (c *EnvCmd) Help() string {
 		func(sh shells.Shell) string { return fmt.Sprintf(sh.Usage().Load, "PROFILE") })
 }
 
-// Validate checks that there is either a profile or --unset.
+// Validate checks that there is not both a profile and --unset.
 func (c *EnvCmd) Validate() error {
-	if c.Unset == (c.Profile != "") {
+	if c.Unset && c.Profile != "" {
 		return errors.New("give a profile, or --unset (not both)")
 	}
 	return nil
@@ -63,6 +63,10 @@ func (c *EnvCmd) Run(a *App) error {
 	now := time.Now()
 	d := hook.UnloadByHand()
 	if !c.Unset {
+		var err error
+		if c.Profile, err = a.profileOrDefault(c.Profile); err != nil {
+			return a.envFailed(sh, c.Format, err)
+		}
 		d = hook.LoadByHand(hook.Request{Profile: c.Profile, Duration: c.Duration, NoSession: c.NoSession, Region: c.Region})
 	}
 	d, env, err := a.carryOut(d, now, carryOptions{ByHand: true, MfaToken: c.MfaToken})

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"os"
 	"os/exec"
 	"os/signal"
 	"strings"
 	"time"
 
+	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/aws-vault/aws-vault/engine"
@@ -23,13 +25,23 @@ import (
 type ExecCmd struct {
 	SessionFlags `embed:""`
 
-	JSON      bool     `name:"json" short:"j" help:"Output credentials in JSON that can be used by credential_process."`
-	ECSServer bool     `name:"ecs-server" help:"Serve credentials to the command from a local ECS credential server (the SDK must support AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of putting them in its environment."`
-	Server    bool     `name:"server" short:"s" help:"Alias for --ecs-server."`
-	EC2Server bool     `name:"ec2-server" help:"Serve credentials from an EC2 instance metadata server on 169.254.169.254 (starts 'sudo aws-vault proxy'; any local process can read them)."`
-	Lazy      bool     `name:"lazy" help:"With a credential server, fetch credentials on the first request instead of before the command starts."`
-	Profile   string   `arg:"" help:"Name of the profile." predictor:"profile"`
+	JSON      bool     `name:"json" short:"j" help:"Output credentials in JSON that can be used by credential_process." negatable:""`
+	ECSServer bool     `name:"ecs-server" help:"Serve credentials to the command from a local ECS credential server (the SDK must support AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of putting them in its environment." negatable:""`
+	Server    bool     `name:"server" short:"s" help:"Alias for --ecs-server." negatable:""`
+	EC2Server bool     `name:"ec2-server" help:"Serve credentials from an EC2 instance metadata server on 169.254.169.254 (starts 'sudo aws-vault proxy'; any local process can read them)." negatable:""`
+	Lazy      bool     `name:"lazy" help:"With a credential server, fetch credentials on the first request instead of before the command starts (without one it has no effect)." negatable:""`
+	Stdout    bool     `name:"stdout" env:"AWS_VAULT_STDOUT" help:"IAM Identity Center: show the sign-in URL and do not open a browser." negatable:""`
+	Profile   string   `arg:"" optional:"" help:"Name of the profile; defaults to $$AWS_PROFILE, then one picked from a list on a terminal." predictor:"profile"`
 	Command   []string `arg:"" optional:"" passthrough:"" help:"Command to execute, defaults to $SHELL."`
+}
+
+// AfterApply reads `exec -- COMMAND` as a command without a profile.
+func (c *ExecCmd) AfterApply(kctx *kong.Context) error {
+	if c.Profile != "" && dashesFirst(kctx) {
+		c.Command = append([]string{c.Profile}, c.Command...)
+		c.Profile = ""
+	}
+	return nil
 }
 
 // Validate rejects flag combinations that cannot work.
@@ -43,8 +55,6 @@ func (c *ExecCmd) Validate() error {
 		return errors.New("--json prints credentials and starts no credential server; drop one of them")
 	case ecs && c.EC2Server:
 		return errors.New("--ecs-server and --ec2-server are alternatives; choose one")
-	case c.Lazy && !ecs && !c.EC2Server:
-		return errors.New("--lazy only applies to a credential server; add --ecs-server or --ec2-server, or drop --lazy")
 	}
 	return nil
 }
@@ -65,7 +75,16 @@ func (c *ExecCmd) Run(a *App) error {
 			return err
 		}
 	}
-	eng, err := a.Engine(c.SessionFlags)
+	var err error
+	if c.Profile, err = a.profileOrDefault(c.Profile); err != nil {
+		return err
+	}
+	if c.Lazy && !c.ECSServer && !c.Server && !c.EC2Server {
+		log.Printf("--lazy has no effect without --ecs-server or --ec2-server")
+	}
+	flags := c.SessionFlags
+	flags.NoBrowser = c.Stdout
+	eng, err := a.Engine(flags)
 	if err != nil {
 		return err
 	}

@@ -14,12 +14,15 @@ type ExportCmd struct {
 	SessionFlags `embed:""`
 
 	Format  string `default:"env" enum:"env,export-env,json,ini" help:"Format to output credentials. Valid values: env, export-env, json, ini."`
+	Stdout  bool   `name:"stdout" env:"AWS_VAULT_STDOUT" help:"IAM Identity Center: show the sign-in URL and do not open a browser." negatable:""`
 	Profile string `arg:"" help:"Name of the profile." predictor:"profile"`
 }
 
 // Run prints the credentials.
 func (c *ExportCmd) Run(a *App) error {
-	env, res, err := a.Credentials(c.SessionFlags, c.Profile)
+	flags := c.SessionFlags
+	flags.NoBrowser = c.Stdout
+	env, res, err := a.Credentials(flags, c.Profile)
 	if err != nil {
 		return err
 	}

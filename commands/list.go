@@ -12,9 +12,9 @@ import (
 
 // ListCmd shows profiles, stored credentials and cached sessions.
 type ListCmd struct {
-	Profiles    bool `help:"Show only the profile names."`
-	Sessions    bool `help:"Show only the session names."`
-	Credentials bool `help:"Show only the profiles with stored credential."`
+	Profiles    bool `help:"Show only the profile names." negatable:""`
+	Sessions    bool `help:"Show only the session names." negatable:""`
+	Credentials bool `help:"Show only the profiles with stored credential." negatable:""`
 }
 
 // Validate rejects combinations that make no sense together.

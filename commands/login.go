@@ -13,13 +13,19 @@ type LoginCmd struct {
 	SessionFlags `embed:""`
 
 	Path       string `help:"The AWS service you would like access (console path, e.g. s3/home)." placeholder:"PATH"`
-	Stdout     bool   `short:"s" env:"AWS_VAULT_STDOUT" help:"Print login URL to stdout instead of opening in default browser."`
-	AutoLogout bool   `short:"a" env:"AWS_VAULT_AUTO_LOGOUT" help:"Log out of any console session first, then log in."`
-	Profile    string `arg:"" optional:"" help:"Name of the profile. If none given, credentials will be sourced from env vars." predictor:"profile"`
+	Stdout     bool   `short:"s" env:"AWS_VAULT_STDOUT" help:"Print login URL to stdout instead of opening in default browser." negatable:""`
+	AutoLogout bool   `short:"a" env:"AWS_VAULT_AUTO_LOGOUT" help:"Log out of any console session first, then log in." negatable:""`
+	Profile    string `arg:"" optional:"" help:"Name of the profile. If none given: $$AWS_PROFILE, else credentials from the environment (AWS_ACCESS_KEY_ID…), else one picked from a list on a terminal." predictor:"profile"`
 }
 
 // Run builds the sign-in URL and opens (or prints) it.
 func (c *LoginCmd) Run(a *App) error {
+	if c.Profile == "" && (a.Getenv("AWS_PROFILE") != "" || a.Getenv("AWS_ACCESS_KEY_ID") == "") {
+		var err error
+		if c.Profile, err = a.profileOrDefault(""); err != nil {
+			return err
+		}
+	}
 	flags := c.SessionFlags
 	if c.Profile == "" && flags.Region == "" {
 		// Credentials from the environment come with the region there,
@@ -30,6 +36,7 @@ func (c *LoginCmd) Run(a *App) error {
 			flags.Region = a.Getenv("AWS_DEFAULT_REGION")
 		}
 	}
+	flags.NoBrowser = c.Stdout
 	eng, err := a.Engine(flags)
 	if err != nil {
 		return err

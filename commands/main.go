@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"os"
+	"reflect"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -14,13 +16,11 @@ import (
 	"github.com/aws-vault/aws-vault/completions"
 )
 
-// Version is set at build time with -ldflags "-X …/commands.Version=…".
-var Version = "dev"
-
 // CLI is the whole command tree.
 type CLI struct {
 	Globals
 
+	Help   HelpCmd   `cmd:"" help:"Show help."`
 	Add    AddCmd    `cmd:"" help:"Add credentials to the secure keystore."`
 	List   ListCmd   `cmd:"" aliases:"ls" help:"List profiles, along with their credentials and sessions."`
 	Remove RemoveCmd `cmd:"" aliases:"rm" help:"Remove credentials from the secure keystore."`
@@ -38,23 +38,31 @@ type CLI struct {
 
 	Completion CompletionCmd `cmd:"" help:"Print the shell completion script for ${shells}."`
 
+	Version VersionCmd `cmd:"" help:"Show the version and build information."`
+
 	HookExec HookExecCmd `cmd:"" name:"hook-exec" hidden:"" help:"Run by the shell hook; prints code for the shell."`
 }
 
 // Globals are the flags every command takes, with the original's names,
 // environment variables and defaults.
 type Globals struct {
-	Debug                   bool             `help:"Show debugging output."`
-	Backend                 string           `help:"Secret backend to use [${backends}]." env:"AWS_VAULT_BACKEND" placeholder:"BACKEND"`
-	Prompt                  string           `help:"Prompt driver to use [${prompts}]." env:"AWS_VAULT_PROMPT" default:"terminal" placeholder:"DRIVER"`
-	Keychain                string           `help:"Name of macOS keychain to use, if it doesn't exist it will be created." env:"AWS_VAULT_KEYCHAIN_NAME" default:"aws-vault"`
-	SecretServiceCollection string           `name:"secret-service-collection" help:"Name of secret-service collection to use, if it doesn't exist it will be created." env:"AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME" default:"awsvault"`
-	PassDir                 string           `help:"Pass password store directory." env:"AWS_VAULT_PASS_PASSWORD_STORE_DIR"`
-	PassCmd                 string           `help:"Name of the pass executable." env:"AWS_VAULT_PASS_CMD"`
-	PassPrefix              string           `help:"Prefix to prepend to the item path stored in pass." env:"AWS_VAULT_PASS_PREFIX"`
-	FileDir                 string           `help:"Directory for the \"file\" password store." env:"AWS_VAULT_FILE_DIR" default:"~/.awsvault/keys/"`
-	KeyctlScope             string           `help:"Kernel keyring scope for the keyctl backend (user, session, process, thread)." env:"AWS_VAULT_KEYCTL_SCOPE" default:"user" enum:"user,session,process,thread"`
-	Version                 kong.VersionFlag `help:"Show application version."`
+	Debug                   bool        `help:"Show debugging output." negatable:""`
+	Backend                 string      `help:"Secret backend to use [${backends}]." env:"AWS_VAULT_BACKEND" placeholder:"BACKEND"`
+	Prompt                  string      `help:"Prompt driver to use [${prompts}]." env:"AWS_VAULT_PROMPT" default:"terminal" placeholder:"DRIVER"`
+	Keychain                string      `help:"Name of macOS keychain to use, if it doesn't exist it will be created." env:"AWS_VAULT_KEYCHAIN_NAME" default:"aws-vault"`
+	SecretServiceCollection string      `name:"secret-service-collection" help:"Name of secret-service collection to use, if it doesn't exist it will be created." env:"AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME" default:"awsvault"`
+	PassDir                 string      `help:"Pass password store directory." env:"AWS_VAULT_PASS_PASSWORD_STORE_DIR"`
+	PassCmd                 string      `help:"Name of the pass executable." env:"AWS_VAULT_PASS_CMD"`
+	PassPrefix              string      `help:"Prefix to prepend to the item path stored in pass." env:"AWS_VAULT_PASS_PREFIX"`
+	FileDir                 string      `help:"Directory for the \"file\" password store." env:"AWS_VAULT_FILE_DIR" default:"~/.awsvault/keys/"`
+	KeyctlScope             string      `help:"Kernel keyring scope for the keyctl backend (user, session, process, thread)." env:"AWS_VAULT_KEYCTL_SCOPE" default:"user" enum:"user,session,process,thread"`
+	Version                 versionFlag `short:"v" help:"Show application version."`
+	// The original's negations of --help and --version, which change
+	// nothing.
+	NoHelp    bool     `name:"no-help" hidden:"" help:"Do not show help."`
+	NoVersion bool     `name:"no-version" hidden:"" help:"Do not show the version."`
+	HelpLong  helpLong `name:"help-long" hidden:"" help:"Show the help of every command."`
+	HelpMan   helpMan  `name:"help-man" hidden:"" help:"Show the help as a man page."`
 
 	// The original's completion flags, still answered (see completion.go).
 	CompletionScriptBash completionScriptBash `name:"completion-script-bash" hidden:"" help:"Generate completion script for bash."`
@@ -82,6 +90,7 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // Main runs aws-vault with args (without the program name) and returns the
 // exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	dropEmptyFlagEnv()
 	env := envMap(environ)
 	only := modelFor(args, func(k string) string { return env[k] })
 	code, retry := mainWith(only, args, stdin, stdout, stderr, env)
@@ -116,7 +125,7 @@ func mainWith(only string, args []string, stdin io.Reader, stdout, stderr io.Wri
 	parser, err := newParser(&cli, only, app, stdout, stderr, &exitCode)
 	if err != nil {
 		fmt.Fprintf(stderr, "aws-vault: %v\n", err)
-		return 2, false
+		return 1, false
 	}
 	// A completion request is answered from the command model before
 	// parsing: no keyring, no config beyond what the completed word needs.
@@ -144,7 +153,7 @@ func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer,
 			return 2, true
 		}
 		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
-		return 2, false
+		return 1, false
 	}
 	app.Globals = &cli.Globals
 	if app.Globals.Debug {
@@ -155,7 +164,7 @@ func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer,
 	}
 	if err := app.validateGlobals(); err != nil {
 		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
-		return 2, false
+		return 1, false
 	}
 	if err := ctx.Run(); err != nil {
 		var exit *ExitError
@@ -169,6 +178,27 @@ func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer,
 		return 1, false
 	}
 	return 0, false
+}
+
+// dropEmptyFlagEnv unsets the flags' environment variables that are set
+// but empty: the original (kingpin) reads an empty one as unset, where
+// kong would try to parse "" (AWS_VAULT_STDOUT= is then an error).
+func dropEmptyFlagEnv() {
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			for _, name := range strings.Split(f.Tag.Get("env"), ",") {
+				if v, ok := os.LookupEnv(name); ok && name != "" && v == "" {
+					os.Unsetenv(name)
+				}
+			}
+			if f.Type.Kind() == reflect.Struct && f.Tag.Get("kong") != "-" {
+				walk(f.Type)
+			}
+		}
+	}
+	walk(reflect.TypeFor[CLI]())
 }
 
 func envMap(environ []string) map[string]string {

@@ -36,9 +36,8 @@ func newParser(cli *CLI, only string, app *App, stdout, stderr io.Writer, exitCo
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { *exitCode = code; panic(exitSignal{}) }),
 		kong.UsageOnError(),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.ConfigureHelp(helpOptions),
 		kong.Vars{
-			"version":  Version,
 			"backends": strings.Join(keyring.Available(), ", "),
 			"prompts":  strings.Join(promptDrivers, ", "),
 			"shells":   registry.List(),
@@ -136,11 +135,18 @@ func commandWord(args []string) string {
 		a := args[i]
 		if !strings.HasPrefix(a, "-") {
 			for _, c := range cliCommands() {
+				if c.name == "help" {
+					continue // it shows the others: the whole model
+				}
 				if a == c.name || contains(c.aliases, a) {
 					return c.name
 				}
 			}
 			return allCommands
+		}
+		if a == "-v" {
+			version = true
+			continue
 		}
 		name, _, withValue := strings.Cut(strings.TrimPrefix(a, "--"), "=")
 		if !strings.HasPrefix(a, "--") || a == "--" {

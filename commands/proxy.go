@@ -13,7 +13,7 @@ import (
 // ProxyCmd runs the privileged reverse proxy from 169.254.169.254:80 to the
 // metadata server of exec --ec2-server, or stops it.
 type ProxyCmd struct {
-	Stop bool `help:"Stop the running proxy and remove the 169.254.169.254 address it added."`
+	Stop bool `help:"Stop the running proxy and remove the 169.254.169.254 address it added." negatable:""`
 }
 
 // Run starts the proxy and serves until SIGINT, SIGTERM or SIGHUP, or stops

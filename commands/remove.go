@@ -8,12 +8,22 @@ import (
 // RemoveCmd deletes a stored long-term key and its sessions.
 type RemoveCmd struct {
 	Profile string `arg:"" help:"Name of the profile." predictor:"credentials"`
-	Force   bool   `short:"f" help:"Do not ask for confirmation."`
+	Force   bool   `short:"f" help:"Do not ask for confirmation." negatable:""`
+	// The original's hidden flag.
+	SessionsOnly bool `short:"s" hidden:"" negatable:"" help:"Only remove sessions, leave credentials intact."`
 }
 
 // Run removes the credentials.
 func (c *RemoveCmd) Run(a *App) error {
 	ring := a.Keyring()
+	if c.SessionsOnly {
+		n, err := ring.RemoveSessions(c.Profile)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "Deleted %d sessions.\n", n)
+		return nil
+	}
 	has, err := ring.HasCredentials(c.Profile)
 	if err != nil {
 		return err

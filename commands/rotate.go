@@ -9,12 +9,16 @@ import (
 
 // RotateCmd replaces a stored access key with a new one.
 type RotateCmd struct {
-	NoSession bool   `short:"n" help:"Call IAM with the long-term key itself, without an MFA session."`
-	Profile   string `arg:"" help:"Name of the profile." predictor:"profile"`
+	NoSession bool   `short:"n" help:"Call IAM with the long-term key itself, without an MFA session." negatable:""`
+	Profile   string `arg:"" optional:"" help:"Name of the profile; defaults to $$AWS_PROFILE, then one picked from a list on a terminal." predictor:"profile"`
 }
 
 // Run rotates the key.
 func (c *RotateCmd) Run(a *App) error {
+	var err error
+	if c.Profile, err = a.profileOrDefault(c.Profile); err != nil {
+		return err
+	}
 	eng, err := a.Engine(SessionFlags{NoSession: c.NoSession})
 	if err != nil {
 		return err

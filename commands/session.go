@@ -14,9 +14,13 @@ import (
 // session: exec, export and env.
 type SessionFlags struct {
 	Duration  time.Duration `short:"d" env:"AWS_VAULT_DURATION" help:"Duration of the temporary or assume-role session. Defaults to 1h." placeholder:"DURATION"`
-	NoSession bool          `short:"n" help:"Skip creating STS session with GetSessionToken."`
+	NoSession bool          `short:"n" help:"Skip creating STS session with GetSessionToken." negatable:""`
 	Region    string        `help:"The AWS region." placeholder:"REGION"`
 	MfaToken  string        `short:"t" help:"The MFA token to use." placeholder:"CODE"`
+
+	// NoBrowser is set from a command's --stdout: an IAM Identity Center
+	// sign-in shows its URL and opens no browser.
+	NoBrowser bool `kong:"-"`
 }
 
 // Engine builds the session engine for the given flags.
@@ -56,6 +60,7 @@ func (a *App) Engine(f SessionFlags) (*engine.Engine, error) {
 		Duration:     f.Duration,
 		NoSession:    f.NoSession,
 		Region:       f.Region,
+		NoBrowser:    f.NoBrowser,
 		Stderr:       a.Stderr,
 	})
 }
