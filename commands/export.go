@@ -100,17 +100,40 @@ func bareValue(v string) bool {
 	return true
 }
 
+// writeINI prints a credentials-file section as the original does (with
+// gopkg.in/ini.v1, unpretty): keys in its order, an empty value left out,
+// the expiry in RFC 3339 (UTC) when the credentials have one.
 func writeINI(a *App, res *engine.Result) error {
+	c := res.Credentials
 	var b strings.Builder
 	fmt.Fprintf(&b, "[%s]\n", res.Profile.Name)
-	fmt.Fprintf(&b, "aws_access_key_id=%s\n", res.Credentials.AccessKeyID)
-	fmt.Fprintf(&b, "aws_secret_access_key=%s\n", res.Credentials.SecretAccessKey)
-	if res.Credentials.SessionToken != "" {
-		fmt.Fprintf(&b, "aws_session_token=%s\n", res.Credentials.SessionToken)
+	key := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "%s=%s\n", k, iniValue(v))
+		}
 	}
-	if res.Region != "" {
-		fmt.Fprintf(&b, "region=%s\n", res.Region)
+	key("aws_access_key_id", c.AccessKeyID)
+	key("aws_secret_access_key", c.SecretAccessKey)
+	key("aws_session_token", c.SessionToken)
+	if c.CanExpire {
+		key("aws_credential_expiration", c.Expires.UTC().Format(time.RFC3339))
 	}
+	key("region", res.Region)
 	_, err := a.Stdout.Write([]byte(b.String()))
 	return err
+}
+
+// iniValue quotes v as ini.v1 writes it: """ around a value with a newline
+// or a backquote, ` around one with '#' or ';' (else read as a comment),
+// " around one with white space at either end.
+func iniValue(v string) string {
+	switch {
+	case strings.ContainsAny(v, "\n`"):
+		return `"""` + v + `"""`
+	case strings.ContainsAny(v, "#;"):
+		return "`" + v + "`"
+	case len(strings.TrimSpace(v)) != len(v):
+		return `"` + v + `"`
+	}
+	return v
 }
