@@ -33,9 +33,11 @@ var scrubbed = []struct {
 	// (Base64 may end in '+' or '/', where \b does not match.)
 	{regexp.MustCompile(`\bFQoFAKE[A-Za-z0-9+/]{180}([^A-Za-z0-9+/]|$)`), "<session-token>${1}"},
 	{regexp.MustCompile(`(AWS_SECRET_ACCESS_KEY=|aws_secret_access_key=|"SecretAccessKey": ")[A-Za-z0-9+/]{40}([^A-Za-z0-9+/]|$)`), "${1}<secret>${2}"},
-	// Expiry times (RFC 3339, UTC) and the time left in session labels.
+	// Expiry times (RFC 3339, UTC) and the time left in session labels,
+	// with the padding after it at the end of a line (list's last column,
+	// which is as wide as its longest label).
 	{regexp.MustCompile(`\b20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z`), "<time>"},
-	{regexp.MustCompile(`\b((?:sts|sso)\.[A-Za-z]+):-?(?:[0-9]+h)?(?:[0-9]+m)?[0-9]+s\b`), "${1}:<left>"},
+	{regexp.MustCompile(`(?m)\b((?:sts|sso)\.[A-Za-z]+):-?(?:[0-9]+h)?(?:[0-9]+m)?[0-9]+s\b(?: +$)?`), "${1}:<left>"},
 }
 
 // scrub FILE: rewrites FILE with the varying parts of the output replaced
