@@ -3,6 +3,7 @@ package commands
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"mvdan.cc/sh/v3/syntax"
 
@@ -22,7 +23,7 @@ type ExportCmd struct {
 func (c *ExportCmd) Run(a *App) error {
 	flags := c.SessionFlags
 	flags.NoBrowser = c.Stdout
-	env, res, err := a.Credentials(flags, c.Profile)
+	_, res, err := a.Credentials(flags, c.Profile)
 	if err != nil {
 		return err
 	}
@@ -37,29 +38,105 @@ func (c *ExportCmd) Run(a *App) error {
 		prefix = "export "
 	}
 	var b strings.Builder
-	for _, k := range env.Keys() {
-		// Quoted for POSIX sh, unlike the original, so eval is safe.
-		q, err := syntax.Quote(env.Set[k], syntax.LangPOSIX)
+	for _, v := range exportVars(res) {
+		q, err := envValue(v[1])
 		if err != nil {
-			return fmt.Errorf("cannot quote the value of %s: %w", k, err)
+			return fmt.Errorf("cannot write the value of %s for sh: %w", v[0], err)
 		}
-		fmt.Fprintf(&b, "%s%s=%s\n", prefix, k, q)
+		fmt.Fprintf(&b, "%s%s=%s\n", prefix, v[0], q)
 	}
 	_, err = a.Stdout.Write([]byte(b.String()))
 	return err
 }
 
-func writeINI(a *App, res *engine.Result) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "[%s]\n", res.Profile.Name)
-	fmt.Fprintf(&b, "aws_access_key_id=%s\n", res.Credentials.AccessKeyID)
-	fmt.Fprintf(&b, "aws_secret_access_key=%s\n", res.Credentials.SecretAccessKey)
-	if res.Credentials.SessionToken != "" {
-		fmt.Fprintf(&b, "aws_session_token=%s\n", res.Credentials.SessionToken)
+// exportVars are the variables export prints, in the original's order:
+// no AWS_VAULT, so that an exec after eval-ing them is not refused.
+func exportVars(res *engine.Result) [][2]string {
+	c := res.Credentials
+	vars := [][2]string{{"AWS_ACCESS_KEY_ID", c.AccessKeyID}, {"AWS_SECRET_ACCESS_KEY", c.SecretAccessKey}}
+	if c.SessionToken != "" {
+		vars = append(vars, [2]string{"AWS_SESSION_TOKEN", c.SessionToken})
+	}
+	if c.CanExpire {
+		vars = append(vars, [2]string{"AWS_CREDENTIAL_EXPIRATION", c.Expires.UTC().Format(time.RFC3339)})
 	}
 	if res.Region != "" {
-		fmt.Fprintf(&b, "region=%s\n", res.Region)
+		vars = append(vars, [2]string{"AWS_REGION", res.Region}, [2]string{"AWS_DEFAULT_REGION", res.Region})
 	}
+	return vars
+}
+
+// envValue writes v bare when no shell would change it as the value of an
+// assignment (or of an export argument), so that docker --env-file, which
+// takes everything after the first '=' literally, reads the same value as
+// sh; anything else is quoted for POSIX sh. syntax.Quote leaves some
+// characters bare that an interactive shell may still change ('!' in bash,
+// '^' in zsh), and bytes outside ASCII that depend on the locale; those
+// values are single-quoted too.
+func envValue(v string) (string, error) {
+	if bareValue(v) {
+		return v, nil
+	}
+	q, err := syntax.Quote(v, syntax.LangPOSIX)
+	if err == nil && q == v {
+		q = "'" + v + "'" // v has no ', or Quote would have quoted it
+	}
+	return q, err
+}
+
+// bareValue reports whether v consists of letters, digits and _ / + . , :
+// @ % - only, plus '=' where zsh does not expand =cmd: not at the start of
+// the value and not after a ':'. Left out, among others: white space and
+// the characters that quote, expand, glob, brace-expand, redirect or end a
+// command, '~' (tilde expansion, also after ':'), '#', '!' and '^'.
+func bareValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("_/+.,:@%-", c) >= 0:
+		case c == '=' && i > 0 && v[i-1] != ':':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// writeINI prints a credentials-file section as the original does (with
+// gopkg.in/ini.v1, unpretty): keys in its order, an empty value left out,
+// the expiry in RFC 3339 (UTC) when the credentials have one.
+func writeINI(a *App, res *engine.Result) error {
+	c := res.Credentials
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s]\n", res.Profile.Name)
+	key := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "%s=%s\n", k, iniValue(v))
+		}
+	}
+	key("aws_access_key_id", c.AccessKeyID)
+	key("aws_secret_access_key", c.SecretAccessKey)
+	key("aws_session_token", c.SessionToken)
+	if c.CanExpire {
+		key("aws_credential_expiration", c.Expires.UTC().Format(time.RFC3339))
+	}
+	key("region", res.Region)
 	_, err := a.Stdout.Write([]byte(b.String()))
 	return err
+}
+
+// iniValue quotes v as ini.v1 writes it: """ around a value with a newline
+// or a backquote, ` around one with '#' or ';' (else read as a comment),
+// " around one with white space at either end.
+func iniValue(v string) string {
+	switch {
+	case strings.ContainsAny(v, "\n`"):
+		return `"""` + v + `"""`
+	case strings.ContainsAny(v, "#;"):
+		return "`" + v + "`"
+	case len(strings.TrimSpace(v)) != len(v):
+		return `"` + v + `"`
+	}
+	return v
 }

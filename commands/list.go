@@ -61,21 +61,30 @@ func (c *ListCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	// The original's items: SSO tokens (listed by start URL), sessions,
+	// long-term keys.
+	var tokens, creds []string
 	var sessions []keyring.SessionKey
-	var creds []string
 	for _, k := range keys {
 		if s, ok := keyring.ParseSessionKey(k); ok {
 			sessions = append(sessions, s)
+		} else if url, ok := keyring.ParseOIDCTokenKey(k); ok {
+			tokens = append(tokens, url)
 		} else if keyring.IsCredentialsKey(k) {
 			creds = append(creds, k)
 		}
 	}
 	now := time.Now()
 	if c.Sessions {
-		for _, s := range sessions {
-			fmt.Fprintln(a.Stdout, s.String())
+		var b strings.Builder
+		for _, t := range tokens {
+			fmt.Fprintf(&b, "oidc:%s\n", t)
 		}
-		return nil
+		for _, s := range sessions {
+			fmt.Fprintln(&b, sessionLabel(s, now))
+		}
+		_, err = a.Stdout.Write([]byte(b.String()))
+		return err
 	}
 	cfg, err := a.Config()
 	if err != nil {
@@ -84,36 +93,45 @@ func (c *ListCmd) Run(a *App) error {
 	w := tabwriter.NewWriter(a.Stdout, 25, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "Profile\tCredentials\tSessions\t")
 	fmt.Fprintln(w, "=======\t===========\t========\t")
-	for _, p := range cfg.ProfileNames() {
+	profiles := cfg.ProfileNames()
+	for _, p := range profiles {
 		cred := "-"
 		if contains(creds, p) {
 			cred = p
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t\n", p, cred, sessionLabels(sessions, p, now))
+		var labels []string
+		for _, s := range sessions {
+			if s.ProfileName == p {
+				labels = append(labels, sessionLabel(s, now))
+			}
+		}
+		if len(labels) == 0 {
+			labels = []string{"-"}
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t\n", p, cred, strings.Join(labels, ", "))
 	}
+	// As in the original: stored keys without a profile, then a row of its
+	// own for every SSO token (the original's check for a profile's token
+	// never matches) and for every session of a profile not listed above.
 	for _, cred := range creds {
 		if !cfg.HasProfile(cred) {
-			fmt.Fprintf(w, "-\t%s\t%s\t\n", cred, sessionLabels(sessions, cred, now))
+			fmt.Fprintf(w, "-\t%s\t-\t\n", cred)
+		}
+	}
+	for _, t := range tokens {
+		fmt.Fprintf(w, "-\t-\toidc:%s\t\n", t)
+	}
+	for _, s := range sessions {
+		if !contains(profiles, s.ProfileName) {
+			fmt.Fprintf(w, "-\t-\t%s\t\n", sessionLabel(s, now))
 		}
 	}
 	return w.Flush()
 }
 
-func sessionLabels(sessions []keyring.SessionKey, profile string, now time.Time) string {
-	var labels []string
-	for _, s := range sessions {
-		if s.ProfileName != profile {
-			continue
-		}
-		left := s.Expiration.Sub(now).Truncate(time.Second)
-		if left <= 0 {
-			labels = append(labels, s.Type+":expired")
-		} else {
-			labels = append(labels, s.Type+":"+left.String())
-		}
-	}
-	if len(labels) == 0 {
-		return "-"
-	}
-	return strings.Join(labels, ", ")
+// sessionLabel is the original's: the session's type and the time left,
+// in whole seconds (negative once it has expired), as in
+// sts.GetSessionToken:59m58s.
+func sessionLabel(s keyring.SessionKey, now time.Time) string {
+	return s.Type + ":" + s.Expiration.Sub(now).Truncate(time.Second).String()
 }

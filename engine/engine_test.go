@@ -396,7 +396,7 @@ func TestEnvVariables(t *testing.T) {
 	if _, err := time.Parse(time.RFC3339, env.Set["AWS_CREDENTIAL_EXPIRATION"]); err != nil || !strings.HasSuffix(env.Set["AWS_CREDENTIAL_EXPIRATION"], "Z") {
 		t.Errorf("expiration %q not RFC 3339 UTC", env.Set["AWS_CREDENTIAL_EXPIRATION"])
 	}
-	if fmt.Sprint(env.Unset) != "[AWS_DEFAULT_PROFILE AWS_PROFILE AWS_SDK_LOAD_CONFIG AWS_SECURITY_TOKEN AWS_SESSION_EXPIRATION AWS_VAULT_LOADED_BY]" {
+	if fmt.Sprint(env.Unset) != "[AWS_CREDENTIAL_FILE AWS_DEFAULT_PROFILE AWS_PROFILE AWS_SDK_LOAD_CONFIG AWS_SECURITY_TOKEN AWS_SESSION_EXPIRATION AWS_VAULT_LOADED_BY]" {
 		t.Errorf("unset = %v", env.Unset)
 	}
 	env, _, err = w.engine(t, func(o *engine.Options) { o.NoSession = true }).Env(context.Background(), "jonsmith")

@@ -10,8 +10,10 @@ import (
 )
 
 // Shadowing are the variables that would override or confuse the
-// credentials aws-vault sets, so they are removed.
-var Shadowing = []string{"AWS_DEFAULT_PROFILE", "AWS_PROFILE", "AWS_SDK_LOAD_CONFIG", "AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}
+// credentials aws-vault sets, so they are removed. The original's exec
+// removes all but AWS_SESSION_EXPIRATION (AWS_CREDENTIAL_FILE points older
+// tools at a credentials file of their own).
+var Shadowing = []string{"AWS_CREDENTIAL_FILE", "AWS_DEFAULT_PROFILE", "AWS_PROFILE", "AWS_SDK_LOAD_CONFIG", "AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}
 
 // LoadedByVar marks credentials that the shell integration put into a
 // shell (aws-vault env, or a directory's .awsprofile): its value is "env" or

@@ -351,6 +351,11 @@ type oidcTokenJSON struct {
 // OIDCTokenKey is the item key of the token for startURL.
 func OIDCTokenKey(startURL string) string { return oidcPrefix + startURL }
 
+// ParseOIDCTokenKey returns the start URL of an OIDC token's item key.
+func ParseOIDCTokenKey(key string) (startURL string, ok bool) {
+	return strings.CutPrefix(key, oidcPrefix)
+}
+
 // GetOIDCToken reads the token cached for startURL, expired or not. An
 // item that does not decode is treated as absent (it will be replaced).
 func (k *Keyring) GetOIDCToken(startURL string) (OIDCToken, error) {
