@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -225,6 +226,40 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 		got := srv.CountCalls(args[0])
 		if (got == want) == neg {
 			ts.Fatalf("%s calls: %d, want %d", args[0], got, want)
+		}
+	},
+	// stsparams ACTION [N]: prints the request parameters of the fake's
+	// last (or Nth) ACTION call as the wire carried them, one name=value a
+	// line, sorted; Action and Version are left out.
+	"stsparams": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 1 || len(args) > 2 {
+			ts.Fatalf("usage: stsparams ACTION [N]")
+		}
+		var calls []awsfake.Call
+		for _, c := range ts.Value("fake").(*awsfake.Server).Calls() {
+			if c.Action == args[0] {
+				calls = append(calls, c)
+			}
+		}
+		n := len(calls)
+		if len(args) == 2 {
+			n, _ = strconv.Atoi(args[1])
+		}
+		if n < 1 || n > len(calls) {
+			ts.Fatalf("%s call %d of %d", args[0], n, len(calls))
+		}
+		var lines []string
+		for k, vs := range calls[n-1].Params {
+			if k == "Action" || k == "Version" {
+				continue
+			}
+			for _, v := range vs {
+				lines = append(lines, k+"="+v)
+			}
+		}
+		sort.Strings(lines)
+		for _, l := range lines {
+			fmt.Fprintln(ts.Stdout(), l)
 		}
 	},
 	// nosecrets CREDS.json FILE...: none of the secrets in the credential
