@@ -65,13 +65,17 @@ func (c *ExecCmd) Run(a *App) error {
 			return err
 		}
 	}
+	ctx := context.Background()
+	if c.ECSServer || c.Server || c.EC2Server {
+		eng, err := a.engine(c.SessionFlags, terminalLast)
+		if err != nil {
+			return err
+		}
+		return c.runWithServer(ctx, a, eng)
+	}
 	eng, err := a.Engine(c.SessionFlags)
 	if err != nil {
 		return err
-	}
-	ctx := context.Background()
-	if c.ECSServer || c.Server || c.EC2Server {
-		return c.runWithServer(ctx, a, eng)
 	}
 	env, res, err := eng.Env(ctx, c.Profile)
 	if err != nil {

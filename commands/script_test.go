@@ -303,6 +303,11 @@ func TestScripts(t *testing.T) {
 			env.Setenv("AWS_VAULT_FILE_DIR", filepath.Join(home, ".awsvault", "keys"))
 			env.Setenv("AWS_CONFIG_FILE", filepath.Join(home, ".aws", "config"))
 			env.Setenv("XDG_RUNTIME_DIR", filepath.Join(home, ".run"))
+			// The directory of the aws-vault command, so that a script can
+			// run it with a PATH of its own choosing.
+			if p, err := exec.LookPath("aws-vault"); err == nil {
+				env.Setenv("TESTBIN", filepath.Dir(p))
+			}
 			if _, err := startFake(env); err != nil {
 				return err
 			}

@@ -35,6 +35,43 @@ func Drivers() []string {
 	return names
 }
 
+// programs are the programs the drivers other than terminal run.
+var programs = map[string]string{"ykman": "ykman", "zenity": "zenity", "kdialog": "kdialog", "osascript": "osascript"}
+
+// Available lists, sorted, the drivers that can work here: terminal, and
+// those whose program is on PATH (osascript on macOS only). It searches
+// PATH, so it is for help texts, completion and Pick, not for every start.
+func Available() []string {
+	var out []string
+	for _, name := range Drivers() {
+		prog, ok := programs[name]
+		if !ok {
+			out = append(out, name)
+			continue
+		}
+		if name == "osascript" && runtime.GOOS != "darwin" {
+			continue
+		}
+		if _, err := exec.LookPath(prog); err == nil {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Pick is the driver for someone who chose none when the terminal is not
+// the place to ask: as in the original, the first by name of those
+// Available other than terminal (kdialog, osascript, ykman, zenity), else
+// terminal.
+func Pick() string {
+	for _, name := range Available() {
+		if name != "terminal" {
+			return name
+		}
+	}
+	return "terminal"
+}
+
 // Get returns the named driver.
 func Get(name string) (Driver, error) {
 	d, ok := drivers[name]

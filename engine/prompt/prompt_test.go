@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -71,6 +72,41 @@ func TestYkmanVersions(t *testing.T) {
 		if got := args[1] == "code"; got != old {
 			t.Errorf("AWS_VAULT_YKMAN_VERSION=%q: ykman %q", v, args)
 		}
+	}
+}
+
+// Available lists terminal and the drivers whose program is on PATH;
+// Pick takes the first of the others by name, as the original does.
+func TestAvailableAndPick(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	add := func(name string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(wantAvailable, wantPick string) {
+		t.Helper()
+		if got := strings.Join(Available(), ","); got != wantAvailable {
+			t.Errorf("Available = %s, want %s", got, wantAvailable)
+		}
+		if got := Pick(); got != wantPick {
+			t.Errorf("Pick = %s, want %s", got, wantPick)
+		}
+	}
+	check("terminal", "terminal")
+	add("zenity")
+	add("not-a-driver")
+	check("terminal,zenity", "zenity")
+	add("ykman")
+	check("terminal,ykman,zenity", "ykman")
+	add("kdialog")
+	check("kdialog,terminal,ykman,zenity", "kdialog")
+	add("osascript")
+	if runtime.GOOS == "darwin" {
+		check("kdialog,osascript,terminal,ykman,zenity", "kdialog")
+	} else {
+		check("kdialog,terminal,ykman,zenity", "kdialog") // osascript is macOS's
 	}
 }
 
