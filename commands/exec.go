@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -95,10 +96,21 @@ func (c *ExecCmd) argv(a *App) []string {
 		if shell == "" {
 			shell = "/bin/sh"
 		}
-		fmt.Fprintf(a.Stderr, "Starting subshell %s, use `exit` to exit the subshell\n", shell)
+		a.helpMessage(fmt.Sprintf("Starting subshell %s, use `exit` to exit the subshell", shell))
 		argv = []string{shell}
 	}
 	return argv
+}
+
+// helpMessage tells a person at a terminal what is happening, on the
+// original's condition: stdout is a terminal, no --debug (whose log gets
+// the message instead) and AWS_VAULT_DISABLE_HELP_MESSAGE is not 1.
+func (a *App) helpMessage(msg string) {
+	if a.Globals.Debug || !isTerminal(a.Stdout) || a.Getenv("AWS_VAULT_DISABLE_HELP_MESSAGE") == "1" {
+		log.Print(msg)
+		return
+	}
+	fmt.Fprintln(a.Stderr, msg)
 }
 
 // runWithServer starts the credential server the flags ask for and runs the
