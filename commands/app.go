@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -32,8 +33,13 @@ func (a *App) validateGlobals() error {
 			return fmt.Errorf("--backend %w", err)
 		}
 	}
-	if !contains(promptDrivers, g.Prompt) {
-		return fmt.Errorf("--prompt %q is not a prompt driver; choose one of %s", g.Prompt, strings.Join(promptDrivers, ", "))
+	if g.Prompt == "pass" {
+		return errors.New("--prompt pass (AWS_VAULT_PROMPT=pass) no longer exists: codes from a password store " +
+			"rather than a separate device go against security best practice. To keep using pass anyway, " +
+			"add `mfa_process = pass otp <your mfa_serial>` to your profiles in the AWS config file")
+	}
+	if g.Prompt != "" && !contains(prompt.Drivers(), g.Prompt) {
+		return fmt.Errorf("--prompt %q is not a prompt driver; choose one of %s", g.Prompt, strings.Join(prompt.Drivers(), ", "))
 	}
 	return nil
 }

@@ -95,7 +95,7 @@ func (a *App) predictors() map[string]completions.PredictorFunc {
 	}
 	return map[string]completions.PredictorFunc{
 		"backend": set(keyring.Available),
-		"prompt":  set(prompt.Drivers),
+		"prompt":  set(prompt.Available),
 		"shell":   set(registry.Names),
 		// Profile names from the config's section headers only.
 		"profile": func(*completions.Context) complete.Predictor {

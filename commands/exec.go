@@ -84,13 +84,17 @@ func (c *ExecCmd) Run(a *App) error {
 	}
 	flags := c.SessionFlags
 	flags.NoBrowser = c.Stdout
+	ctx := context.Background()
+	if c.ECSServer || c.Server || c.EC2Server {
+		eng, err := a.engine(flags, terminalLast)
+		if err != nil {
+			return err
+		}
+		return c.runWithServer(ctx, a, eng)
+	}
 	eng, err := a.Engine(flags)
 	if err != nil {
 		return err
-	}
-	ctx := context.Background()
-	if c.ECSServer || c.Server || c.EC2Server {
-		return c.runWithServer(ctx, a, eng)
 	}
 	env, res, err := eng.Env(ctx, c.Profile)
 	if err != nil {
@@ -110,10 +114,21 @@ func (c *ExecCmd) argv(a *App) []string {
 		if shell == "" {
 			shell = "/bin/sh"
 		}
-		fmt.Fprintf(a.Stderr, "Starting subshell %s, use `exit` to exit the subshell\n", shell)
+		a.helpMessage(fmt.Sprintf("Starting subshell %s, use `exit` to exit the subshell", shell))
 		argv = []string{shell}
 	}
 	return argv
+}
+
+// helpMessage tells a person at a terminal what is happening, on the
+// original's condition: stdout is a terminal, no --debug (whose log gets
+// the message instead) and AWS_VAULT_DISABLE_HELP_MESSAGE is not 1.
+func (a *App) helpMessage(msg string) {
+	if a.Globals.Debug || !isTerminal(a.Stdout) || a.Getenv("AWS_VAULT_DISABLE_HELP_MESSAGE") == "1" {
+		log.Print(msg)
+		return
+	}
+	fmt.Fprintln(a.Stderr, msg)
 }
 
 // runWithServer starts the credential server the flags ask for and runs the

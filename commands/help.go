@@ -30,7 +30,7 @@ func (h *HelpCmd) Run(kctx *kong.Context) error {
 // printOptions are helpOptions as kong's own --help completes them.
 func printOptions() kong.HelpOptions {
 	o := helpOptions
-	o.ValueFormatter = kong.DefaultHelpValueFormatter
+	o.ValueFormatter = helpText
 	return o
 }
 

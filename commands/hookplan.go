@@ -27,7 +27,7 @@ var errInterrupted = errors.New("interrupted")
 // (typically at an MFA prompt) calls onInterrupt, which is expected to
 // finish the run: the prompt itself may go on blocking on the terminal.
 func (a *App) fetch(r hook.Request, mfaToken string, onInterrupt func()) (*engine.Env, *engine.Result, error) {
-	eng, err := a.Engine(SessionFlags{Duration: r.Duration, NoSession: r.NoSession, Region: r.Region, MfaToken: mfaToken})
+	eng, err := a.engine(SessionFlags{Duration: r.Duration, NoSession: r.NoSession, Region: r.Region, MfaToken: mfaToken}, terminalIfTTY)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -48,7 +48,7 @@ type CLI struct {
 type Globals struct {
 	Debug                   bool        `help:"Show debugging output." negatable:""`
 	Backend                 string      `help:"Secret backend to use [${backends}]." env:"AWS_VAULT_BACKEND" placeholder:"BACKEND"`
-	Prompt                  string      `help:"Prompt driver to use [${prompts}]." env:"AWS_VAULT_PROMPT" default:"terminal" placeholder:"DRIVER"`
+	Prompt                  string      `help:"Prompt driver to use." env:"AWS_VAULT_PROMPT" placeholder:"DRIVER" predictor:"prompt"`
 	Keychain                string      `help:"Name of macOS keychain to use, if it doesn't exist it will be created." env:"AWS_VAULT_KEYCHAIN_NAME" default:"aws-vault"`
 	SecretServiceCollection string      `name:"secret-service-collection" help:"Name of secret-service collection to use, if it doesn't exist it will be created." env:"AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME" default:"awsvault"`
 	PassDir                 string      `help:"Pass password store directory." env:"AWS_VAULT_PASS_PASSWORD_STORE_DIR"`
@@ -68,9 +68,6 @@ type Globals struct {
 	CompletionScriptBash completionScriptBash `name:"completion-script-bash" hidden:"" help:"Generate completion script for bash."`
 	CompletionScriptZsh  completionScriptZsh  `name:"completion-script-zsh" hidden:"" help:"Generate completion script for ZSH."`
 }
-
-// promptDrivers are the MFA prompt drivers, for --prompt.
-var promptDrivers = []string{"kdialog", "osascript", "terminal", "ykman", "zenity"}
 
 // ExitError carries an exit status with an optional message.
 type ExitError struct {

@@ -8,6 +8,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/aws-vault/aws-vault/engine/keyring"
+	"github.com/aws-vault/aws-vault/engine/prompt"
 	"github.com/aws-vault/aws-vault/shells/registry"
 )
 
@@ -37,9 +38,9 @@ func newParser(cli *CLI, only string, app *App, stdout, stderr io.Writer, exitCo
 		kong.Exit(func(code int) { *exitCode = code; panic(exitSignal{}) }),
 		kong.UsageOnError(),
 		kong.ConfigureHelp(helpOptions),
+		kong.ValueFormatter(helpText),
 		kong.Vars{
 			"backends": strings.Join(keyring.Available(), ", "),
-			"prompts":  strings.Join(promptDrivers, ", "),
 			"shells":   registry.List(),
 		},
 		kong.Bind(app),
@@ -56,6 +57,20 @@ func newParser(cli *CLI, only string, app *App, stdout, stderr io.Writer, exitCo
 		}
 	}
 	return kong.New(&cli.Globals, options...)
+}
+
+// helpText is kong's help text of a flag or argument, except that --prompt
+// lists the drivers that work on this machine. Finding them searches PATH,
+// which a start that prints no help must not pay for, so it happens here,
+// when help is printed, rather than in a kong variable, which every model
+// (even --version's) interpolates.
+func helpText(v *kong.Value) string {
+	if v.Tag.Get("predictor") == "prompt" {
+		withDrivers := *v
+		withDrivers.Help = strings.TrimSuffix(v.Help, ".") + " [" + strings.Join(prompt.Available(), ", ") + "]."
+		return kong.DefaultHelpValueFormatter(&withDrivers)
+	}
+	return kong.DefaultHelpValueFormatter(v)
 }
 
 // cliCommand is one command field of CLI.

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -227,6 +228,40 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 			ts.Fatalf("%s calls: %d, want %d", args[0], got, want)
 		}
 	},
+	// stsparams ACTION [N]: prints the request parameters of the fake's
+	// last (or Nth) ACTION call as the wire carried them, one name=value a
+	// line, sorted; Action and Version are left out.
+	"stsparams": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 1 || len(args) > 2 {
+			ts.Fatalf("usage: stsparams ACTION [N]")
+		}
+		var calls []awsfake.Call
+		for _, c := range ts.Value("fake").(*awsfake.Server).Calls() {
+			if c.Action == args[0] {
+				calls = append(calls, c)
+			}
+		}
+		n := len(calls)
+		if len(args) == 2 {
+			n, _ = strconv.Atoi(args[1])
+		}
+		if n < 1 || n > len(calls) {
+			ts.Fatalf("%s call %d of %d", args[0], n, len(calls))
+		}
+		var lines []string
+		for k, vs := range calls[n-1].Params {
+			if k == "Action" || k == "Version" {
+				continue
+			}
+			for _, v := range vs {
+				lines = append(lines, k+"="+v)
+			}
+		}
+		sort.Strings(lines)
+		for _, l := range lines {
+			fmt.Fprintln(ts.Stdout(), l)
+		}
+	},
 	// nosecrets CREDS.json FILE...: none of the secrets in the credential
 	// document, nor the long-term secret, appear in the files.
 	"nosecrets": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -268,6 +303,11 @@ func TestScripts(t *testing.T) {
 			env.Setenv("AWS_VAULT_FILE_DIR", filepath.Join(home, ".awsvault", "keys"))
 			env.Setenv("AWS_CONFIG_FILE", filepath.Join(home, ".aws", "config"))
 			env.Setenv("XDG_RUNTIME_DIR", filepath.Join(home, ".run"))
+			// The directory of the aws-vault command, so that a script can
+			// run it with a PATH of its own choosing.
+			if p, err := exec.LookPath("aws-vault"); err == nil {
+				env.Setenv("TESTBIN", filepath.Dir(p))
+			}
 			if _, err := startFake(env); err != nil {
 				return err
 			}

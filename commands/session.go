@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws-vault/aws-vault/engine"
 	"github.com/aws-vault/aws-vault/engine/config"
+	"github.com/aws-vault/aws-vault/engine/prompt"
 )
 
 // SessionFlags are the flags of every command that asks the engine for a
@@ -23,8 +24,45 @@ type SessionFlags struct {
 	NoBrowser bool `kong:"-"`
 }
 
+// promptRule says when a command run without --prompt asks for MFA codes
+// on the terminal. Otherwise it asks through prompt.NonTerminal: a dialog (zenity,
+// kdialog, osascript) or ykman when one is found on PATH, as the original
+// does, else still the terminal.
+type promptRule int
+
+const (
+	// terminalIfStdout is the original's rule, for exec, export, login and
+	// rotate: the terminal when stdout is one.
+	terminalIfStdout promptRule = iota
+	// terminalIfTTY is for env and hook-exec, whose output a shell always
+	// captures: the terminal when there is a controlling terminal.
+	terminalIfTTY
+	// terminalLast is for exec with a credential server, whose command
+	// owns the terminal (the original prefers another driver there too).
+	terminalLast
+)
+
+// choosePrompt is the engine's ChoosePrompt for rule; it runs only when an
+// MFA code is needed.
+func (a *App) choosePrompt(rule promptRule) func() string {
+	return func() string {
+		switch {
+		case rule == terminalIfStdout && isTerminal(a.Stdout),
+			rule == terminalIfTTY && prompt.HasTTY():
+			return "terminal"
+		}
+		return prompt.NonTerminal()
+	}
+}
+
 // Engine builds the session engine for the given flags.
 func (a *App) Engine(f SessionFlags) (*engine.Engine, error) {
+	return a.engine(f, terminalIfStdout)
+}
+
+// engine builds the session engine for the given flags, choosing the prompt
+// driver (when --prompt does not) by rule.
+func (a *App) engine(f SessionFlags, rule promptRule) (*engine.Engine, error) {
 	if f.Duration < 0 {
 		return nil, errors.New("--duration must be positive")
 	}
@@ -56,6 +94,7 @@ func (a *App) Engine(f SessionFlags) (*engine.Engine, error) {
 		Getenv:       getenv,
 		TTLs:         ttls,
 		PromptDriver: a.Globals.Prompt,
+		ChoosePrompt: a.choosePrompt(rule),
 		MfaToken:     f.MfaToken,
 		Duration:     f.Duration,
 		NoSession:    f.NoSession,

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,7 +39,11 @@ type Options struct {
 	Getenv func(string) string
 	TTLs   config.TTLs
 
-	PromptDriver string // --prompt
+	PromptDriver string // --prompt; "" leaves the choice to ChoosePrompt
+	// ChoosePrompt names the driver when PromptDriver is "". It is called
+	// once, when the first MFA code is needed (choosing may search PATH);
+	// nil means terminal.
+	ChoosePrompt func() string
 	// Prompt, when set, replaces the named driver (for programs embedding
 	// the engine, and tests that count prompts).
 	Prompt    prompt.Driver
@@ -57,7 +62,12 @@ type Options struct {
 }
 
 // Engine hands out credentials for profiles.
-type Engine struct{ o Options }
+type Engine struct {
+	o Options
+
+	promptOnce sync.Once
+	promptName string // see promptDriver
+}
 
 // New checks the options and returns an engine.
 func New(o Options) (*Engine, error) {
@@ -75,9 +85,6 @@ func New(o Options) (*Engine, error) {
 	}
 	if o.TTLs == (config.TTLs{}) {
 		o.TTLs = config.DefaultTTLs
-	}
-	if o.PromptDriver == "" {
-		o.PromptDriver = "terminal"
 	}
 	if o.Duration < 0 {
 		return nil, errors.New("--duration must be positive")
@@ -278,10 +285,34 @@ func (e *Engine) mfa(p *config.Profile) *providers.MFA {
 	m := &providers.MFA{Serial: p.MfaSerial, Token: e.o.MfaToken, Process: p.MfaProcess, Notice: e.o.Stderr}
 	if e.o.Prompt != nil {
 		m.Driver = e.o.Prompt
-	} else if d, err := prompt.Get(e.o.PromptDriver); err == nil {
-		m.Driver, m.Interactive = d, prompt.Interactive(e.o.PromptDriver)
+		return m
 	}
+	m.Driver = func(ctx context.Context, serial string) (string, error) {
+		d, err := prompt.Get(e.promptDriver())
+		if err != nil {
+			return "", err
+		}
+		return d(ctx, serial)
+	}
+	m.Interactive = func() bool { return prompt.Interactive(e.promptDriver()) }
 	return m
+}
+
+// promptDriver names the MFA prompt driver: --prompt, else the choice of
+// ChoosePrompt, made once and only when a code is needed.
+func (e *Engine) promptDriver() string {
+	e.promptOnce.Do(func() {
+		e.promptName = e.o.PromptDriver
+		switch {
+		case e.promptName != "":
+		case e.o.ChoosePrompt != nil:
+			e.promptName = e.o.ChoosePrompt()
+		default:
+			e.promptName = "terminal"
+		}
+		log.Printf("using prompt driver %s", e.promptName)
+	})
+	return e.promptName
 }
 
 func (e *Engine) cached(key keyring.SessionKey, describe string, fetch func(context.Context) (keyring.Session, error)) aws.CredentialsProvider {

@@ -326,6 +326,35 @@ func TestWrongMFACode(t *testing.T) {
 	}
 }
 
+// Without --prompt the driver is chosen once, and only when a code is
+// needed; a dialog chosen so asks again after a wrong code, as a person is
+// answering.
+func TestPromptChosenWhenNeeded(t *testing.T) {
+	dir := t.TempDir()
+	script := "#!/bin/sh\nn=$(cat " + dir + "/count 2>/dev/null)\necho x >> " + dir + "/count\n" +
+		"if [ -z \"$n\" ]; then echo 111111; else echo " + mfaCode + "; fi\n"
+	if err := os.WriteFile(filepath.Join(dir, "zenity"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	w := newWorld(t, readmeConfig)
+	var chosen int
+	e := w.engine(t, func(o *engine.Options) {
+		o.Prompt = nil
+		o.ChoosePrompt = func() string { chosen++; return "zenity" }
+	})
+	if _, err := e.Credentials(context.Background(), "foo-readonly"); err != nil || chosen != 0 {
+		t.Fatalf("no MFA: chose %d times, %v", chosen, err)
+	}
+	if _, err := e.Credentials(context.Background(), "jonsmith"); err != nil {
+		t.Fatal(err)
+	}
+	count, _ := os.ReadFile(filepath.Join(dir, "count"))
+	if chosen != 1 || strings.Count(string(count), "x") != 2 {
+		t.Errorf("chose %d times, asked %d times; want 1 and 2", chosen, strings.Count(string(count), "x"))
+	}
+}
+
 func TestMissingCredentialsSayWhatToAdd(t *testing.T) {
 	w := newWorld(t, readmeConfig)
 	if err := w.ring.Remove("jonsmith"); err != nil {

@@ -128,6 +128,64 @@ func TestSourceChainKeepsOwnSettings(t *testing.T) {
 	}
 }
 
+// AWS_SESSION_TAGS, AWS_TRANSITIVE_TAGS and AWS_SOURCE_IDENTITY replace the
+// config's values of the profile asked for, each on its own, and leave its
+// source profiles alone (the original's TestSessionTaggingFromEnvironment*).
+func TestSessionTagsFromEnvironment(t *testing.T) {
+	f := parseString(t, `
+[profile base]
+
+[profile interim]
+source_profile = base
+role_arn = arn:aws:iam::1:role/interim
+session_tags = tag1=value1
+transitive_session_tags = tag1
+source_identity = interim-id
+
+[profile target]
+source_profile = interim
+role_arn = arn:aws:iam::1:role/target
+session_tags = tagA = valueA, tagB=valueB
+transitive_session_tags = tagB
+source_identity = config-id
+`)
+	env := map[string]string{
+		"AWS_SESSION_TAGS":    " tagI = valI ,tagII=valII,",
+		"AWS_TRANSITIVE_TAGS": " tagII , tagI",
+		"AWS_SOURCE_IDENTITY": "env-id",
+	}
+	p := resolve(t, f, env, "target")
+	if !reflect.DeepEqual(p.SessionTags, map[string]string{"tagI": "valI", "tagII": "valII"}) ||
+		!reflect.DeepEqual(p.TransitiveSessionTags, []string{"tagI", "tagII"}) || p.SourceIdentity != "env-id" {
+		t.Errorf("target: %v %v %q", p.SessionTags, p.TransitiveSessionTags, p.SourceIdentity)
+	}
+	src := p.SourceProfile
+	if !reflect.DeepEqual(src.SessionTags, map[string]string{"tag1": "value1"}) ||
+		!reflect.DeepEqual(src.TransitiveSessionTags, []string{"tag1"}) || src.SourceIdentity != "interim-id" {
+		t.Errorf("source profile took the variables: %v %v %q", src.SessionTags, src.TransitiveSessionTags, src.SourceIdentity)
+	}
+
+	// Each variable alone replaces only its own key.
+	p = resolve(t, f, map[string]string{"AWS_SESSION_TAGS": "tagB=fromenv"}, "target")
+	if !reflect.DeepEqual(p.SessionTags, map[string]string{"tagB": "fromenv"}) ||
+		!reflect.DeepEqual(p.TransitiveSessionTags, []string{"tagB"}) || p.SourceIdentity != "config-id" {
+		t.Errorf("AWS_SESSION_TAGS alone: %v %v %q", p.SessionTags, p.TransitiveSessionTags, p.SourceIdentity)
+	}
+	// Set but empty (or only commas) is the same as unset.
+	p = resolve(t, f, map[string]string{"AWS_SESSION_TAGS": " , ", "AWS_TRANSITIVE_TAGS": ",", "AWS_SOURCE_IDENTITY": ""}, "target")
+	if !reflect.DeepEqual(p.SessionTags, map[string]string{"tagA": "valueA", "tagB": "valueB"}) ||
+		!reflect.DeepEqual(p.TransitiveSessionTags, []string{"tagB"}) || p.SourceIdentity != "config-id" {
+		t.Errorf("empty variables: %v %v %q", p.SessionTags, p.TransitiveSessionTags, p.SourceIdentity)
+	}
+
+	_, err := (&Resolver{File: f, Env: func(k string) string {
+		return map[string]string{"AWS_SESSION_TAGS": "tagA=1,tagB"}[k]
+	}}).Resolve("target")
+	if err == nil || !strings.Contains(err.Error(), `AWS_SESSION_TAGS: "tagB" is not key=value`) {
+		t.Errorf("malformed AWS_SESSION_TAGS: %v", err)
+	}
+}
+
 func parseString(t *testing.T, text string) *File {
 	t.Helper()
 	f, err := Parse("/home/u/.aws/config", []byte(text))

@@ -143,7 +143,9 @@ func (r *Resolver) resolve(name, active string, sourceSeen []string) (*Profile, 
 		return nil, err
 	}
 	p := &Profile{Name: name, File: r.File.Path}
-	r.applyEnv(p, name == active)
+	if err := r.applyEnv(p, name == active); err != nil {
+		return nil, err
+	}
 	for k, v := range merged {
 		if set := stringKeys[k]; set != nil && *set(p) == "" {
 			*set(p) = v
@@ -232,28 +234,15 @@ func (r *Resolver) parseComplex(p *Profile, merged map[string]string) error {
 		}
 		p.AssumeRoleDuration = time.Duration(n) * time.Second
 	}
-	if v := merged["session_tags"]; v != "" {
-		p.SessionTags = map[string]string{}
-		for _, pair := range strings.Split(v, ",") {
-			pair = strings.TrimSpace(pair)
-			if pair == "" {
-				continue
-			}
-			k, val, ok := strings.Cut(pair, "=")
-			k = strings.TrimSpace(k)
-			if !ok || k == "" {
-				return fmt.Errorf("%s: %q is not key=value", where("session_tags"), pair)
-			}
-			p.SessionTags[k] = strings.TrimSpace(val)
+	if v := merged["session_tags"]; v != "" && p.SessionTags == nil {
+		tags, err := parseSessionTags(v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", where("session_tags"), err)
 		}
+		p.SessionTags = tags
 	}
-	if v := merged["transitive_session_tags"]; v != "" {
-		for _, k := range strings.Split(v, ",") {
-			if k = strings.TrimSpace(k); k != "" {
-				p.TransitiveSessionTags = append(p.TransitiveSessionTags, k)
-			}
-		}
-		sort.Strings(p.TransitiveSessionTags)
+	if v := merged["transitive_session_tags"]; v != "" && p.TransitiveSessionTags == nil {
+		p.TransitiveSessionTags = parseTagKeys(v)
 	}
 	switch strings.ToLower(p.STSRegionalEndpoints) {
 	case "", "regional", "legacy":
@@ -287,7 +276,7 @@ func (r *Resolver) applySSOSession(p *Profile) error {
 
 // applyEnv sets the values that environment variables override; they win
 // over the file because they are applied first and merging only fills gaps.
-func (r *Resolver) applyEnv(p *Profile, active bool) {
+func (r *Resolver) applyEnv(p *Profile, active bool) error {
 	get := r.Env
 	if get == nil {
 		get = func(string) string { return "" }
@@ -299,12 +288,61 @@ func (r *Resolver) applyEnv(p *Profile, active bool) {
 	}
 	p.STSRegionalEndpoints = get("AWS_STS_REGIONAL_ENDPOINTS")
 	p.MfaSerial = get("AWS_MFA_SERIAL")
-	// AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME speak of the profile asked
-	// for, not of the profiles it sources credentials from.
-	if active {
-		p.RoleARN = get("AWS_ROLE_ARN")
-		p.RoleSessionName = get("AWS_ROLE_SESSION_NAME")
+	// The role's variables speak of the profile asked for, not of the
+	// profiles it sources credentials from, as in the original.
+	if !active {
+		return nil
 	}
+	p.RoleARN = get("AWS_ROLE_ARN")
+	p.RoleSessionName = get("AWS_ROLE_SESSION_NAME")
+	p.SourceIdentity = get("AWS_SOURCE_IDENTITY")
+	if v := get("AWS_SESSION_TAGS"); v != "" {
+		tags, err := parseSessionTags(v)
+		if err != nil {
+			return fmt.Errorf("AWS_SESSION_TAGS: %w", err)
+		}
+		p.SessionTags = tags
+	}
+	if v := get("AWS_TRANSITIVE_TAGS"); v != "" {
+		p.TransitiveSessionTags = parseTagKeys(v)
+	}
+	return nil
+}
+
+// parseSessionTags reads session_tags (and AWS_SESSION_TAGS):
+// "k1=v1,k2=v2", white space around keys and values ignored. No pairs at
+// all is nil, so that the next source of tags applies.
+func parseSessionTags(v string) (map[string]string, error) {
+	var tags map[string]string
+	for _, pair := range strings.Split(v, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		k, val, ok := strings.Cut(pair, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%q is not key=value", pair)
+		}
+		if tags == nil {
+			tags = map[string]string{}
+		}
+		tags[k] = strings.TrimSpace(val)
+	}
+	return tags, nil
+}
+
+// parseTagKeys reads transitive_session_tags (and AWS_TRANSITIVE_TAGS):
+// "k1,k2", sorted.
+func parseTagKeys(v string) []string {
+	var keys []string
+	for _, k := range strings.Split(v, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // UnknownProfileError is returned for a profile the config does not define.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"os"
 	"os/exec"
 	"runtime"
@@ -32,6 +33,43 @@ func Drivers() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// programs are the programs the drivers other than terminal run.
+var programs = map[string]string{"ykman": "ykman", "zenity": "zenity", "kdialog": "kdialog", "osascript": "osascript"}
+
+// Available lists, sorted, the drivers that can work here: terminal, and
+// those whose program is on PATH (osascript on macOS only). It searches
+// PATH, so it is for help texts, completion and Pick, not for every start.
+func Available() []string {
+	var out []string
+	for _, name := range Drivers() {
+		prog, ok := programs[name]
+		if !ok {
+			out = append(out, name)
+			continue
+		}
+		if name == "osascript" && runtime.GOOS != "darwin" {
+			continue
+		}
+		if _, err := exec.LookPath(prog); err == nil {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// NonTerminal is the driver for someone who chose none when the terminal is not
+// the place to ask: as in the original, the first by name of those
+// Available other than terminal (kdialog, osascript, ykman, zenity), else
+// terminal.
+func NonTerminal() string {
+	for _, name := range Available() {
+		if name != "terminal" {
+			return name
+		}
+	}
+	return "terminal"
 }
 
 // Get returns the named driver.
@@ -83,8 +121,28 @@ func ykmanDriver(ctx context.Context, serial string) (string, error) {
 	if n := os.Getenv("YKMAN_OATH_CREDENTIAL_NAME"); n != "" {
 		name = n
 	}
+	args := ykmanArgs(name, os.Getenv)
+	log.Printf("fetching the MFA code with: ykman %s", strings.Join(args, " "))
 	fmt.Fprintf(os.Stderr, "Fetching MFA code from YubiKey for %q (touch it if it blinks)\n", name)
-	return run(ctx, "ykman", "oath", "accounts", "code", "--single", name)
+	return run(ctx, "ykman", args...)
+}
+
+// ykmanArgs are ykman's arguments for the code of credential name, as the
+// original builds them: YKMAN_OATH_DEVICE_SERIAL picks one of several keys
+// (--device), and AWS_VAULT_YKMAN_VERSION 1 to 3 (a major version, so
+// "3.1" counts as 3) uses "oath code" from before ykman 4 renamed it
+// "oath accounts code".
+func ykmanArgs(name string, getenv func(string) string) []string {
+	var args []string
+	if d := getenv("YKMAN_OATH_DEVICE_SERIAL"); d != "" {
+		args = append(args, "--device", d)
+	}
+	major, _, _ := strings.Cut(strings.TrimSpace(getenv("AWS_VAULT_YKMAN_VERSION")), ".")
+	switch major {
+	case "1", "2", "3":
+		return append(args, "oath", "code", "--single", name)
+	}
+	return append(args, "oath", "accounts", "code", "--single", name)
 }
 
 func zenityDriver(ctx context.Context, serial string) (string, error) {

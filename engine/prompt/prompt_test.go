@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,8 @@ func TestDriversRunTheirTools(t *testing.T) {
 	}{
 		{"ykman", "ykman", nil, []string{"oath", "accounts", "code", "--single", serial}},
 		{"ykman", "ykman", map[string]string{"YKMAN_OATH_CREDENTIAL_NAME": "aws:jon"}, []string{"oath", "accounts", "code", "--single", "aws:jon"}},
+		{"ykman", "ykman", map[string]string{"YKMAN_OATH_DEVICE_SERIAL": "12345678"}, []string{"--device", "12345678", "oath", "accounts", "code", "--single", serial}},
+		{"ykman", "ykman", map[string]string{"AWS_VAULT_YKMAN_VERSION": "3", "YKMAN_OATH_DEVICE_SERIAL": "87654321", "YKMAN_OATH_CREDENTIAL_NAME": "old"}, []string{"--device", "87654321", "oath", "code", "--single", "old"}},
 		{"zenity", "zenity", nil, []string{"--entry", "--title", "aws-vault", "--text", "Enter MFA code for " + serial + ": "}},
 		{"kdialog", "kdialog", nil, []string{"--inputbox", "Enter MFA code for " + serial + ": ", "--title", "aws-vault"}},
 	}
@@ -53,6 +56,57 @@ func TestDriversRunTheirTools(t *testing.T) {
 				t.Errorf("args:\n%s\nwant:\n%s", got, strings.Join(c.wantArgs, "\n"))
 			}
 		})
+	}
+}
+
+// AWS_VAULT_YKMAN_VERSION is ykman's major version: 1 to 3 use "oath code",
+// anything else (4 and up, or unset) "oath accounts code".
+func TestYkmanVersions(t *testing.T) {
+	for v, old := range map[string]bool{"": false, "1": true, "2": true, "3": true, " 3 ": true, "3.1.0": true, "4": false, "5.2": false, "30": false, "latest": false} {
+		args := ykmanArgs("n", func(k string) string {
+			if k == "AWS_VAULT_YKMAN_VERSION" {
+				return v
+			}
+			return ""
+		})
+		if got := args[1] == "code"; got != old {
+			t.Errorf("AWS_VAULT_YKMAN_VERSION=%q: ykman %q", v, args)
+		}
+	}
+}
+
+// Available lists terminal and the drivers whose program is on PATH;
+// Pick takes the first of the others by name, as the original does.
+func TestAvailableAndPick(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	add := func(name string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(wantAvailable, wantPick string) {
+		t.Helper()
+		if got := strings.Join(Available(), ","); got != wantAvailable {
+			t.Errorf("Available = %s, want %s", got, wantAvailable)
+		}
+		if got := NonTerminal(); got != wantPick {
+			t.Errorf("Pick = %s, want %s", got, wantPick)
+		}
+	}
+	check("terminal", "terminal")
+	add("zenity")
+	add("not-a-driver")
+	check("terminal,zenity", "zenity")
+	add("ykman")
+	check("terminal,ykman,zenity", "ykman")
+	add("kdialog")
+	check("kdialog,terminal,ykman,zenity", "kdialog")
+	add("osascript")
+	if runtime.GOOS == "darwin" {
+		check("kdialog,osascript,terminal,ykman,zenity", "kdialog")
+	} else {
+		check("kdialog,terminal,ykman,zenity", "kdialog") // osascript is macOS's
 	}
 }
 

@@ -132,6 +132,16 @@ func (t *Terminal) Confirm(question string) (bool, error) {
 	return false, nil
 }
 
+// HasTTY reports whether there is a controlling terminal to ask on.
+func HasTTY() bool {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return false
+	}
+	tty.Close()
+	return true
+}
+
 // TTYSecretVisible asks on the controlling terminal with echo on (an MFA
 // code is short-lived and people like to see what they typed).
 func TTYSecretVisible(question string) (string, error) {

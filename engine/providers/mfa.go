@@ -15,11 +15,13 @@ import (
 // MFA gets codes for one device: a code given on the command line, else
 // mfa_process, else the prompt driver.
 type MFA struct {
-	Serial      string
-	Token       string // --mfa-token, used once
-	Process     string // mfa_process
-	Driver      prompt.Driver
-	Interactive bool      // the driver asks a person, who may try again
+	Serial  string
+	Token   string // --mfa-token, used once
+	Process string // mfa_process
+	Driver  prompt.Driver
+	// Interactive reports whether Driver asks a person, who may try
+	// again; nil means it does not.
+	Interactive func() bool
 	Notice      io.Writer // where "wrong code, try again" goes
 }
 
@@ -56,7 +58,7 @@ func (m *MFA) retry(ctx context.Context, f func(code *string) (keyring.Session, 
 		return f(nil)
 	}
 	for attempt := 1; ; attempt++ {
-		interactive := m.Interactive && m.Token == "" && m.Process == ""
+		interactive := m.Token == "" && m.Process == "" && m.Interactive != nil && m.Interactive()
 		code, err := m.code(ctx)
 		if err != nil {
 			if interactive && attempt < Attempts && strings.Contains(err.Error(), "6 digits") {
