@@ -143,7 +143,7 @@ func shellCases() []shellCase {
 	slices.Sort(backends)
 	return []shellCase{
 		{"aws-vault ex", []string{"exec", "export"}},
-		{"aws-vault exec --no-s", []string{"--no-session"}},
+		{"aws-vault exec --no-se", []string{"--no-server", "--no-session"}},
 		{"aws-vault list --pro", []string{"--profiles", "--prompt"}},
 		{"aws-vault --backend ", backends},
 		{"aws-vault exec team.", []string{"team.dev_admin", "team.prod_admin"}},
