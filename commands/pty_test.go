@@ -82,7 +82,12 @@ func ptyShell(ts *testscript.TestScript, neg bool, args []string) {
 		return out.String()
 	}
 	// idle waits until the terminal has shown nothing new for a while: the
-	// shell is at its prompt, ready for the next line.
+	// shell is at its prompt, ready for the next line. nushell and elvish
+	// redraw their prompts in steps, slower on a busy machine.
+	quiet := 150 * time.Millisecond
+	if args[0] == "nu" || args[0] == "elvish" {
+		quiet = 400 * time.Millisecond
+	}
 	idle := func() {
 		last, since := -1, time.Now()
 		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -91,7 +96,7 @@ func ptyShell(ts *testscript.TestScript, neg bool, args []string) {
 			mu.Unlock()
 			if n != last {
 				last, since = n, time.Now()
-			} else if time.Since(since) > 150*time.Millisecond {
+			} else if time.Since(since) > quiet {
 				return
 			}
 		}
