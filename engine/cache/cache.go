@@ -58,8 +58,8 @@ func Lock(ctx context.Context, dir, name string) (func(), error) {
 }
 
 // Provider is an aws.CredentialsProvider that keeps its results in the
-// keyring under Key and asks Fetch only when the cached session is missing
-// or has less than MinTTL left.
+// keyring under Key and asks Fetch only when the cached session is missing,
+// unreadable, or has less than MinTTL left.
 type Provider struct {
 	Ring    *keyring.Keyring
 	Key     keyring.SessionKey
@@ -88,6 +88,7 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	defer unlock()
 
 	sess, _, err := p.Ring.GetSession(p.Key)
+	var bad *keyring.UnreadableSessionError
 	switch {
 	case err == nil && Usable(sess, now, p.MinTTL):
 		log.Printf("%s: using cached session (expires %s)", p.Describe, sess.Expiration.UTC().Format(time.RFC3339))
@@ -96,6 +97,10 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		log.Printf("%s: cached session expires %s, within %s: renewing", p.Describe, sess.Expiration.UTC().Format(time.RFC3339), p.MinTTL)
 	case errors.Is(err, keyring.ErrNotFound):
 		log.Printf("%s: no cached session", p.Describe)
+	case errors.As(err, &bad):
+		// The original treats any failure to read the cache as a miss; a
+		// damaged item must not make the profile unusable.
+		log.Printf("%s: ignoring the cached session: %v; it will be replaced", p.Describe, bad)
 	default:
 		return aws.Credentials{}, err
 	}

@@ -218,8 +218,23 @@ func (k *Keyring) findSession(s SessionKey) (string, bool, error) {
 	return "", false, nil
 }
 
-// GetSession reads the session in slot s. A session whose data does not
-// decode is treated as absent (it will be replaced), like the original does.
+// UnreadableSessionError says the item of a session slot exists but cannot
+// be used: the backend cannot decode it (a truncated or damaged file), or
+// its data is not a session. The original treats such an item as a miss;
+// the session cache does too, and replaces it. A wrong file passphrase is
+// not this error: it is a WrongPassphraseError, which must stop the caller.
+type UnreadableSessionError struct {
+	Key string
+	// Why says what is wrong; it never quotes the item's data.
+	Why string
+}
+
+func (e *UnreadableSessionError) Error() string {
+	return fmt.Sprintf("session item %q %s", e.Key, e.Why)
+}
+
+// GetSession reads the session in slot s: ErrNotFound when the slot is
+// empty, *UnreadableSessionError when its item is damaged.
 func (k *Keyring) GetSession(s SessionKey) (Session, SessionKey, error) {
 	key, ok, err := k.findSession(s)
 	if err != nil {
@@ -229,12 +244,19 @@ func (k *Keyring) GetSession(s SessionKey) (Session, SessionKey, error) {
 		return Session{}, SessionKey{}, ErrNotFound
 	}
 	item, err := k.Get(key)
-	if err != nil {
+	var itemErr *ItemError
+	switch {
+	case errors.Is(err, ErrNotFound):
+		// Removed since it was listed (another process replaced it).
+		return Session{}, SessionKey{}, ErrNotFound
+	case errors.As(err, &itemErr):
+		return Session{}, SessionKey{}, &UnreadableSessionError{Key: key, Why: fmt.Sprintf("cannot be read by the %s backend: %v", itemErr.Backend, itemErr.Err)}
+	case err != nil:
 		return Session{}, SessionKey{}, err
 	}
 	var v sessionJSON
 	if err := json.Unmarshal(item.Data, &v); err != nil || v.AccessKeyId == nil || v.SecretAccessKey == nil || v.Expiration == nil {
-		return Session{}, SessionKey{}, ErrNotFound
+		return Session{}, SessionKey{}, &UnreadableSessionError{Key: key, Why: "does not hold a session (JSON with AccessKeyId, SecretAccessKey and Expiration)"}
 	}
 	sk, _ := ParseSessionKey(key)
 	out := Session{AccessKeyID: *v.AccessKeyId, SecretAccessKey: *v.SecretAccessKey, Expiration: *v.Expiration}

@@ -287,3 +287,51 @@ func TestSessionKeyFormat(t *testing.T) {
 		t.Error("plain name not credentials")
 	}
 }
+
+// A damaged session item is reported as unreadable (the cache then
+// replaces it), naming the item and never quoting its data.
+func TestUnreadableSession(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			k, raw := open(t)
+			slot := SessionKey{Type: "sts.GetSessionToken", ProfileName: fmt.Sprintf("t-bad-%d", time.Now().UnixNano())}
+			slot.Expiration = time.Now().Add(time.Hour)
+			if err := raw.Set(kr.Item{Key: slot.String(), Data: []byte(`{"AccessKeyId":"AKIAHALF","SecretAccessKey":"halfsecret"`)}); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := k.GetSession(slot)
+			var bad *UnreadableSessionError
+			if !errors.As(err, &bad) || bad.Key != slot.String() || strings.Contains(err.Error(), "halfsecret") {
+				t.Errorf("err = %v", err)
+			}
+			_ = raw.Remove(slot.String())
+		})
+	}
+	// On the file backend, a file the backend cannot decode at all.
+	dir := t.TempDir()
+	k := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "pw", nil }})
+	slot := SessionKey{Type: "sts.GetSessionToken", ProfileName: "p", MfaSerial: "arn:aws:iam::1:mfa/p"}
+	if err := k.SetSession(slot, Session{AccessKeyID: "A", SecretAccessKey: "S", Expiration: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := k.GetSession(slot)
+	if err := os.WriteFile(filepath.Join(dir, key.String()), []byte("eyJhbGciOi"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := k.GetSession(slot)
+	var bad *UnreadableSessionError
+	if !errors.As(err, &bad) || !strings.Contains(err.Error(), "file") {
+		t.Errorf("truncated file: %v", err)
+	}
+	// A wrong passphrase is not a damaged item: it must stop the caller.
+	wrong := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "wrong", nil }})
+	other := SessionKey{Type: "sts.GetSessionToken", ProfileName: "q"}
+	if err := k.SetSession(other, Session{AccessKeyID: "A", SecretAccessKey: "S", Expiration: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = wrong.GetSession(other)
+	var wp *WrongPassphraseError
+	if !errors.As(err, &wp) || errors.As(err, &bad) {
+		t.Errorf("wrong passphrase: %v", err)
+	}
+}
