@@ -59,7 +59,8 @@ func Lock(ctx context.Context, dir, name string) (func(), error) {
 
 // Provider is an aws.CredentialsProvider that keeps its results in the
 // keyring under Key and asks Fetch only when the cached session is missing,
-// unreadable, or has less than MinTTL left.
+// unreadable, or has less than MinTTL left. A session that Fetch returns
+// without an expiry is handed out but not cached (a key needs the expiry).
 type Provider struct {
 	Ring    *keyring.Keyring
 	Key     keyring.SessionKey
@@ -108,11 +109,20 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	if err != nil {
 		return aws.Credentials{}, err
 	}
+	if sess.Expiration.IsZero() {
+		log.Printf("%s: the credentials have no expiry: not cached", p.Describe)
+		if bad != nil {
+			if err := p.Ring.Remove(bad.Key); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+				log.Printf("%s: removing the unreadable cached session: %v", p.Describe, err)
+			}
+		}
+		return toCreds(sess, "fetched"), nil
+	}
 	if err := p.Ring.SetSession(p.Key, sess); err != nil {
 		return aws.Credentials{}, fmt.Errorf("caching the session of %s: %w", p.Describe, err)
 	}
 	_ = p.Ring.RemoveExpiredSessions(now)
-	return toCreds(sess, "sts"), nil
+	return toCreds(sess, "fetched"), nil
 }
 
 func toCreds(s keyring.Session, source string) aws.Credentials {
@@ -121,7 +131,7 @@ func toCreds(s keyring.Session, source string) aws.Credentials {
 		SecretAccessKey: s.SecretAccessKey,
 		SessionToken:    s.SessionToken,
 		Source:          source,
-		CanExpire:       true,
+		CanExpire:       !s.Expiration.IsZero(),
 		Expires:         s.Expiration,
 	}
 }

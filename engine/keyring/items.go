@@ -18,7 +18,8 @@ import (
 // written by either tool is read by the other:
 //   - long-term keys: key = profile name, label "aws-vault (NAME)", data =
 //     JSON of the SDK's aws.Credentials (AccessKeyID, SecretAccessKey, …);
-//   - sessions: key "TYPE,b64url(profile),b64url(mfa serial),UNIX-EXPIRY",
+//   - sessions: key "TYPE,b64url(profile),b64url(mfa serial),UNIX-EXPIRY"
+//     (credential_process output too, with an empty serial),
 //     label "aws-vault session for NAME (expires RFC3339)", data = JSON of
 //     STS's Credentials (AccessKeyId, SecretAccessKey, SessionToken, Expiration);
 //   - SSO OIDC tokens: key "oidc:START-URL".
@@ -61,6 +62,16 @@ type SessionKey struct {
 	ProfileName string
 	MfaSerial   string // for SSO the start URL; for our role cache, a digest
 	Expiration  time.Time
+}
+
+// ProcessSessionKey is the slot of a profile's cached credential_process
+// output, as the original keys it: type "credential_process", the
+// profile's name and an empty serial, so the item key is
+// "credential_process,b64url(profile),,UNIX-EXPIRY". The command line is
+// not part of it (in either tool): a changed command is used once the
+// output cached for the old one expires or is cleared.
+func ProcessSessionKey(profile string) SessionKey {
+	return SessionKey{Type: "credential_process", ProfileName: profile}
 }
 
 var b64 = base64.URLEncoding.WithPadding(base64.NoPadding)
