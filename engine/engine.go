@@ -182,7 +182,10 @@ func (b *builder) provider(p, chainedFrom *config.Profile) (prov aws.Credentials
 		}
 		sourceIsRole = true
 	case p.CredentialProcess != "":
-		source = &providers.Process{Profile: p.Name, Command: p.CredentialProcess}
+		// Cached as the original caches it: the process runs again only
+		// when its output has less than AWS_MIN_TTL left.
+		proc := &providers.Process{Profile: p.Name, Command: p.CredentialProcess}
+		source = e.cached(keyring.ProcessSessionKey(p.Name), "profile "+p.Name+" credential_process", proc.Fetch)
 	default:
 		// Looked up only when needed: a cached session above it is enough.
 		source, sourceIsKey = &providers.LongTerm{Ring: e.o.Ring, Profile: p.Name, Missing: func() error { return b.missingCredentials(p) }}, true

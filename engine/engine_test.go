@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	kr "github.com/99designs/keyring"
+
 	"github.com/aws-vault/aws-vault/engine"
 	"github.com/aws-vault/aws-vault/engine/awsfake"
 	"github.com/aws-vault/aws-vault/engine/config"
@@ -64,6 +66,7 @@ transitive_session_tags = team
 type world struct {
 	fake    *awsfake.Server
 	ring    *keyring.Keyring
+	ringDir string // the file backend's directory
 	cfg     *config.File
 	env     map[string]string
 	prompts atomic.Int32
@@ -78,7 +81,8 @@ func newWorld(t *testing.T, cfgText string) *world {
 	w.fake.AddRole(awsfake.Role{ARN: "arn:aws:iam::222222222222:role/Administrator", RequireMFA: true, MaxSessionDuration: 12 * time.Hour})
 	w.fake.AddRole(awsfake.Role{ARN: "arn:aws:iam::333333333333:role/Role1", RequireMFA: true, MaxSessionDuration: 12 * time.Hour})
 	w.fake.AddRole(awsfake.Role{ARN: "arn:aws:iam::333333333333:role/Role2", RequireMFA: true, MaxSessionDuration: 12 * time.Hour})
-	w.ring = keyring.New(keyring.Options{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	w.ringDir = t.TempDir()
+	w.ring = keyring.New(keyring.Options{Backend: "file", FileDir: w.ringDir, Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err := w.ring.SetCredentials("jonsmith", keyring.LongTerm{AccessKeyID: userKey, SecretAccessKey: userSecret}); err != nil {
 		t.Fatal(err)
 	}
@@ -480,5 +484,37 @@ func TestEndpointSettings(t *testing.T) {
 				t.Errorf("the fake was used although endpoints are ignored: %v", err)
 			}
 		})
+	}
+}
+
+// A cached session whose item is damaged (data that is not a session, a
+// file the backend cannot decode) is ignored, as the original ignores it:
+// a new session is fetched and replaces it.
+func TestDamagedSessionIsReplaced(t *testing.T) {
+	w := newWorld(t, readmeConfig)
+	get := func() {
+		t.Helper()
+		if _, err := w.engine(t, nil).Credentials(context.Background(), "jonsmith"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	damage := []func(key string) error{
+		func(key string) error { return w.ring.Set(kr.Item{Key: key, Data: []byte("{")}) },
+		func(key string) error { return os.WriteFile(filepath.Join(w.ringDir, key), []byte("damaged"), 0o600) },
+	}
+	get()
+	for i, d := range damage {
+		sessions, err := w.ring.Sessions()
+		if err != nil || len(sessions) != 1 {
+			t.Fatalf("sessions %v, %v", sessions, err)
+		}
+		if err := d(sessions[0].String()); err != nil {
+			t.Fatal(err)
+		}
+		get()
+		get()
+		if n := w.fake.CountCalls("GetSessionToken"); n != i+2 {
+			t.Errorf("damage %d: GetSessionToken calls = %d, want %d (one to replace the damaged item)", i, n, i+2)
+		}
 	}
 }

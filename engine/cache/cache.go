@@ -58,8 +58,9 @@ func Lock(ctx context.Context, dir, name string) (func(), error) {
 }
 
 // Provider is an aws.CredentialsProvider that keeps its results in the
-// keyring under Key and asks Fetch only when the cached session is missing
-// or has less than MinTTL left.
+// keyring under Key and asks Fetch only when the cached session is missing,
+// unreadable, or has less than MinTTL left. A session that Fetch returns
+// without an expiry is handed out but not cached (a key needs the expiry).
 type Provider struct {
 	Ring    *keyring.Keyring
 	Key     keyring.SessionKey
@@ -88,6 +89,7 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	defer unlock()
 
 	sess, _, err := p.Ring.GetSession(p.Key)
+	var bad *keyring.UnreadableSessionError
 	switch {
 	case err == nil && Usable(sess, now, p.MinTTL):
 		log.Printf("%s: using cached session (expires %s)", p.Describe, sess.Expiration.UTC().Format(time.RFC3339))
@@ -96,6 +98,10 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		log.Printf("%s: cached session expires %s, within %s: renewing", p.Describe, sess.Expiration.UTC().Format(time.RFC3339), p.MinTTL)
 	case errors.Is(err, keyring.ErrNotFound):
 		log.Printf("%s: no cached session", p.Describe)
+	case errors.As(err, &bad):
+		// The original treats any failure to read the cache as a miss; a
+		// damaged item must not make the profile unusable.
+		log.Printf("%s: ignoring the cached session: %v; it will be replaced", p.Describe, bad)
 	default:
 		return aws.Credentials{}, err
 	}
@@ -103,11 +109,20 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	if err != nil {
 		return aws.Credentials{}, err
 	}
+	if sess.Expiration.IsZero() {
+		log.Printf("%s: the credentials have no expiry: not cached", p.Describe)
+		if bad != nil {
+			if err := p.Ring.Remove(bad.Key); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+				log.Printf("%s: removing the unreadable cached session: %v", p.Describe, err)
+			}
+		}
+		return toCreds(sess, "fetched"), nil
+	}
 	if err := p.Ring.SetSession(p.Key, sess); err != nil {
 		return aws.Credentials{}, fmt.Errorf("caching the session of %s: %w", p.Describe, err)
 	}
 	_ = p.Ring.RemoveExpiredSessions(now)
-	return toCreds(sess, "sts"), nil
+	return toCreds(sess, "fetched"), nil
 }
 
 func toCreds(s keyring.Session, source string) aws.Credentials {
@@ -116,7 +131,7 @@ func toCreds(s keyring.Session, source string) aws.Credentials {
 		SecretAccessKey: s.SecretAccessKey,
 		SessionToken:    s.SessionToken,
 		Source:          source,
-		CanExpire:       true,
+		CanExpire:       !s.Expiration.IsZero(),
 		Expires:         s.Expiration,
 	}
 }

@@ -18,7 +18,8 @@ import (
 // written by either tool is read by the other:
 //   - long-term keys: key = profile name, label "aws-vault (NAME)", data =
 //     JSON of the SDK's aws.Credentials (AccessKeyID, SecretAccessKey, …);
-//   - sessions: key "TYPE,b64url(profile),b64url(mfa serial),UNIX-EXPIRY",
+//   - sessions: key "TYPE,b64url(profile),b64url(mfa serial),UNIX-EXPIRY"
+//     (credential_process output too, with an empty serial),
 //     label "aws-vault session for NAME (expires RFC3339)", data = JSON of
 //     STS's Credentials (AccessKeyId, SecretAccessKey, SessionToken, Expiration);
 //   - SSO OIDC tokens: key "oidc:START-URL".
@@ -61,6 +62,16 @@ type SessionKey struct {
 	ProfileName string
 	MfaSerial   string // for SSO the start URL; for our role cache, a digest
 	Expiration  time.Time
+}
+
+// ProcessSessionKey is the slot of a profile's cached credential_process
+// output, as the original keys it: type "credential_process", the
+// profile's name and an empty serial, so the item key is
+// "credential_process,b64url(profile),,UNIX-EXPIRY". The command line is
+// not part of it (in either tool): a changed command is used once the
+// output cached for the old one expires or is cleared.
+func ProcessSessionKey(profile string) SessionKey {
+	return SessionKey{Type: "credential_process", ProfileName: profile}
 }
 
 var b64 = base64.URLEncoding.WithPadding(base64.NoPadding)
@@ -218,8 +229,23 @@ func (k *Keyring) findSession(s SessionKey) (string, bool, error) {
 	return "", false, nil
 }
 
-// GetSession reads the session in slot s. A session whose data does not
-// decode is treated as absent (it will be replaced), like the original does.
+// UnreadableSessionError says the item of a session slot exists but cannot
+// be used: the backend cannot decode it (a truncated or damaged file), or
+// its data is not a session. The original treats such an item as a miss;
+// the session cache does too, and replaces it. A wrong file passphrase is
+// not this error: it is a WrongPassphraseError, which must stop the caller.
+type UnreadableSessionError struct {
+	Key string
+	// Why says what is wrong; it never quotes the item's data.
+	Why string
+}
+
+func (e *UnreadableSessionError) Error() string {
+	return fmt.Sprintf("session item %q %s", e.Key, e.Why)
+}
+
+// GetSession reads the session in slot s: ErrNotFound when the slot is
+// empty, *UnreadableSessionError when its item is damaged.
 func (k *Keyring) GetSession(s SessionKey) (Session, SessionKey, error) {
 	key, ok, err := k.findSession(s)
 	if err != nil {
@@ -229,12 +255,19 @@ func (k *Keyring) GetSession(s SessionKey) (Session, SessionKey, error) {
 		return Session{}, SessionKey{}, ErrNotFound
 	}
 	item, err := k.Get(key)
-	if err != nil {
+	var itemErr *ItemError
+	switch {
+	case errors.Is(err, ErrNotFound):
+		// Removed since it was listed (another process replaced it).
+		return Session{}, SessionKey{}, ErrNotFound
+	case errors.As(err, &itemErr):
+		return Session{}, SessionKey{}, &UnreadableSessionError{Key: key, Why: fmt.Sprintf("cannot be read by the %s backend: %v", itemErr.Backend, itemErr.Err)}
+	case err != nil:
 		return Session{}, SessionKey{}, err
 	}
 	var v sessionJSON
 	if err := json.Unmarshal(item.Data, &v); err != nil || v.AccessKeyId == nil || v.SecretAccessKey == nil || v.Expiration == nil {
-		return Session{}, SessionKey{}, ErrNotFound
+		return Session{}, SessionKey{}, &UnreadableSessionError{Key: key, Why: "does not hold a session (JSON with AccessKeyId, SecretAccessKey and Expiration)"}
 	}
 	sk, _ := ParseSessionKey(key)
 	out := Session{AccessKeyID: *v.AccessKeyId, SecretAccessKey: *v.SecretAccessKey, Expiration: *v.Expiration}

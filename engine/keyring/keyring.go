@@ -392,8 +392,22 @@ func (k *Keyring) itemError(err error, op, key string) error {
 	if strings.Contains(err.Error(), "timed out after") {
 		return err
 	}
-	return fmt.Errorf("keyring backend %q: %s item %q: %w", k.backend, op, key, err)
+	return &ItemError{Backend: k.backend, Op: op, Key: key, Err: err}
 }
+
+// ItemError is the backend's failure on one item (it could not decode a
+// damaged file, say), as opposed to the keyring as a whole failing (not
+// opening, no passphrase, a timeout, a wrong passphrase).
+type ItemError struct {
+	Backend, Op, Key string
+	Err              error
+}
+
+func (e *ItemError) Error() string {
+	return fmt.Sprintf("keyring backend %q: %s item %q: %v", e.Backend, e.Op, e.Key, e.Err)
+}
+
+func (e *ItemError) Unwrap() error { return e.Err }
 
 func (k *Keyring) wrap(err error, op string) error {
 	if strings.Contains(err.Error(), "timed out after") {

@@ -287,3 +287,128 @@ func TestSessionKeyFormat(t *testing.T) {
 		t.Error("plain name not credentials")
 	}
 }
+
+// The original keys credential_process output by type and profile name,
+// with an empty serial (vault.NewCredentialProcessProvider); its
+// SessionKeyring writes this exact key, label, description and data
+// (captured from the original v7 binary writing to a file backend).
+const (
+	origProcessKey   = "credential_process,cHJvYw,,1796169993"
+	origProcessLabel = "aws-vault session for proc (expires 2026-12-02T00:06:33Z)"
+	origProcessData  = `{"AccessKeyId":"AKIAPROCPROCPROC","Expiration":"2026-12-02T00:06:33Z","SecretAccessKey":"procsecret","SessionToken":"proctoken"}`
+)
+
+func TestProcessSessionKeyIsTheOriginals(t *testing.T) {
+	exp := time.Unix(1796169993, 0)
+	k := ProcessSessionKey("proc")
+	k.Expiration = exp
+	if k.String() != origProcessKey {
+		t.Errorf("key = %s, want %s", k, origProcessKey)
+	}
+	back, ok := ParseSessionKey(origProcessKey)
+	if !ok || back != k {
+		t.Errorf("parse = %+v %v", back, ok)
+	}
+	// A profile name with the characters base64url and the format care about.
+	k = ProcessSessionKey("a,b/c+d")
+	k.Expiration = exp
+	if k.String() != "credential_process,YSxiL2MrZA,,1796169993" {
+		t.Errorf("key = %s", k)
+	}
+	if IsCredentialsKey(origProcessKey) {
+		t.Error("a credential_process session counted as long-term credentials")
+	}
+}
+
+func TestProcessSessionBothWays(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			k, raw := open(t)
+			profile := fmt.Sprintf("t-proc-%d", time.Now().UnixNano())
+			slot := ProcessSessionKey(profile)
+			exp := time.Now().Add(time.Hour).Truncate(time.Second).UTC()
+			origKey := "credential_process," + b64.EncodeToString([]byte(profile)) + ",," + fmt.Sprint(exp.Unix())
+			data := strings.NewReplacer("2026-12-02T00:06:33Z", exp.Format(time.RFC3339)).Replace(origProcessData)
+
+			// The original's item is found in the slot and read.
+			if err := raw.Set(kr.Item{Key: origKey, Label: origProcessLabel, Description: "aws-vault session", Data: []byte(data)}); err != nil {
+				t.Fatal(err)
+			}
+			sess, key, err := k.GetSession(slot)
+			if err != nil || sess.AccessKeyID != "AKIAPROCPROCPROC" || sess.SecretAccessKey != "procsecret" || sess.SessionToken != "proctoken" || !sess.Expiration.Equal(exp) || key.String() != origKey {
+				t.Fatalf("original's item: %+v %s %v", sess, key, err)
+			}
+
+			// Ours replaces it in the same layout: key, label, description, data.
+			exp2 := exp.Add(time.Hour)
+			if err := k.SetSession(slot, Session{AccessKeyID: "AKIANEW", SecretAccessKey: "s2", SessionToken: "t2", Expiration: exp2}); err != nil {
+				t.Fatal(err)
+			}
+			newKey := "credential_process," + b64.EncodeToString([]byte(profile)) + ",," + fmt.Sprint(exp2.Unix())
+			keys, _ := raw.Keys()
+			if !contains(keys, newKey) || contains(keys, origKey) {
+				t.Fatalf("keys after replace: %v", keys)
+			}
+			item, err := raw.Get(newKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fmt.Sprintf(`{"AccessKeyId":"AKIANEW","Expiration":%q,"SecretAccessKey":"s2","SessionToken":"t2"}`, exp2.Format(time.RFC3339))
+			if string(item.Data) != want {
+				t.Errorf("data = %s\nwant %s", item.Data, want)
+			}
+			if name == "file" && (item.Label != fmt.Sprintf("aws-vault session for %s (expires %s)", profile, exp2.Format(time.RFC3339)) || item.Description != "aws-vault session") {
+				t.Errorf("label %q, description %q", item.Label, item.Description)
+			}
+			_ = raw.Remove(newKey)
+		})
+	}
+}
+
+// A damaged session item is reported as unreadable (the cache then
+// replaces it), naming the item and never quoting its data.
+func TestUnreadableSession(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			k, raw := open(t)
+			slot := SessionKey{Type: "sts.GetSessionToken", ProfileName: fmt.Sprintf("t-bad-%d", time.Now().UnixNano())}
+			slot.Expiration = time.Now().Add(time.Hour)
+			if err := raw.Set(kr.Item{Key: slot.String(), Data: []byte(`{"AccessKeyId":"AKIAHALF","SecretAccessKey":"halfsecret"`)}); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := k.GetSession(slot)
+			var bad *UnreadableSessionError
+			if !errors.As(err, &bad) || bad.Key != slot.String() || strings.Contains(err.Error(), "halfsecret") {
+				t.Errorf("err = %v", err)
+			}
+			_ = raw.Remove(slot.String())
+		})
+	}
+	// On the file backend, a file the backend cannot decode at all.
+	dir := t.TempDir()
+	k := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "pw", nil }})
+	slot := SessionKey{Type: "sts.GetSessionToken", ProfileName: "p", MfaSerial: "arn:aws:iam::1:mfa/p"}
+	if err := k.SetSession(slot, Session{AccessKeyID: "A", SecretAccessKey: "S", Expiration: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := k.GetSession(slot)
+	if err := os.WriteFile(filepath.Join(dir, key.String()), []byte("eyJhbGciOi"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := k.GetSession(slot)
+	var bad *UnreadableSessionError
+	if !errors.As(err, &bad) || !strings.Contains(err.Error(), "file") {
+		t.Errorf("truncated file: %v", err)
+	}
+	// A wrong passphrase is not a damaged item: it must stop the caller.
+	wrong := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "wrong", nil }})
+	other := SessionKey{Type: "sts.GetSessionToken", ProfileName: "q"}
+	if err := k.SetSession(other, Session{AccessKeyID: "A", SecretAccessKey: "S", Expiration: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = wrong.GetSession(other)
+	var wp *WrongPassphraseError
+	if !errors.As(err, &wp) || errors.As(err, &bad) {
+		t.Errorf("wrong passphrase: %v", err)
+	}
+}

@@ -8,13 +8,14 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
+	"github.com/aws-vault/aws-vault/engine/keyring"
 	"github.com/aws-vault/aws-vault/engine/prompt"
 )
 
 // Process runs credential_process and reads the document it prints
-// (Version 1: AccessKeyId, SecretAccessKey, SessionToken, Expiration).
+// (Version 1: AccessKeyId, SecretAccessKey, SessionToken, Expiration). The
+// engine caches what Fetch returns in keyring.ProcessSessionKey's slot;
+// output without an Expiration is not cached.
 type Process struct {
 	Profile string
 	Command string
@@ -29,31 +30,33 @@ type ProcessOutput struct {
 	Expiration      string `json:",omitempty"`
 }
 
-// Retrieve implements aws.CredentialsProvider.
-func (p *Process) Retrieve(ctx context.Context) (aws.Credentials, error) {
+// Fetch runs the command once. A document without an Expiration gives a
+// session with a zero expiry: credentials that do not expire, which the
+// cache hands out without storing.
+func (p *Process) Fetch(ctx context.Context) (keyring.Session, error) {
 	log.Printf("profile %s: running credential_process", p.Profile)
 	cmd := prompt.ShellCommand(ctx, p.Command)
 	cmd.Stderr = os.Stderr
 	cmd.Stdin = os.Stdin
 	out, err := cmd.Output()
 	if err != nil {
-		return aws.Credentials{}, fmt.Errorf("profile %s: credential_process %q: %w", p.Profile, p.Command, err)
+		return keyring.Session{}, fmt.Errorf("profile %s: credential_process %q: %w", p.Profile, p.Command, err)
 	}
 	var doc ProcessOutput
 	if err := json.Unmarshal(out, &doc); err != nil {
 		// The output holds secrets: say what is wrong, never echo it.
-		return aws.Credentials{}, fmt.Errorf("profile %s: credential_process %q did not print a JSON credentials document", p.Profile, p.Command)
+		return keyring.Session{}, fmt.Errorf("profile %s: credential_process %q did not print a JSON credentials document", p.Profile, p.Command)
 	}
 	if doc.Version != 1 || doc.AccessKeyID == "" || doc.SecretAccessKey == "" {
-		return aws.Credentials{}, fmt.Errorf("profile %s: credential_process %q: document needs Version 1, AccessKeyId and SecretAccessKey", p.Profile, p.Command)
+		return keyring.Session{}, fmt.Errorf("profile %s: credential_process %q: document needs Version 1, AccessKeyId and SecretAccessKey", p.Profile, p.Command)
 	}
-	c := aws.Credentials{AccessKeyID: doc.AccessKeyID, SecretAccessKey: doc.SecretAccessKey, SessionToken: doc.SessionToken, Source: "credential_process"}
+	s := keyring.Session{AccessKeyID: doc.AccessKeyID, SecretAccessKey: doc.SecretAccessKey, SessionToken: doc.SessionToken}
 	if doc.Expiration != "" {
 		t, err := time.Parse(time.RFC3339, doc.Expiration)
 		if err != nil {
-			return aws.Credentials{}, fmt.Errorf("profile %s: credential_process %q: Expiration %q is not RFC 3339", p.Profile, p.Command, doc.Expiration)
+			return keyring.Session{}, fmt.Errorf("profile %s: credential_process %q: Expiration %q is not RFC 3339", p.Profile, p.Command, doc.Expiration)
 		}
-		c.CanExpire, c.Expires = true, t
+		s.Expiration = t.UTC()
 	}
-	return c, nil
+	return s, nil
 }
