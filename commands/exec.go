@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/aws-vault/aws-vault/engine"
+	"github.com/aws-vault/aws-vault/engine/childenv"
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/providers"
 	"github.com/aws-vault/aws-vault/engine/server"
@@ -215,7 +216,7 @@ func childEnviron(a *App, env *engine.Env) []string {
 		drop[k] = true
 	}
 	var out []string
-	for _, kv := range engine.ChildEnviron(os.Environ()) {
+	for _, kv := range childenv.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if !drop[k] {
 			out = append(out, kv)

@@ -138,6 +138,15 @@ func (e *Engine) Credentials(ctx context.Context, name string) (*Result, error) 
 	return &Result{Profile: p, Credentials: creds, Region: region}, nil
 }
 
+// hasStoredKey reports whether the keyring holds a long-term key for name.
+func (e *Engine) hasStoredKey(name string) bool {
+	if e.o.Ring == nil {
+		return false
+	}
+	has, err := e.o.Ring.HasCredentials(name)
+	return err == nil && has
+}
+
 // builder assembles the provider chain for one request, remembering which
 // MFA device a GetSessionToken (or MFA'd AssumeRole) below has already used,
 // so that roles above it do not ask again.
@@ -152,7 +161,12 @@ type builder struct {
 // credentials are a role session, so assuming a role with them is chaining.
 func (b *builder) provider(p, chainedFrom *config.Profile) (prov aws.CredentialsProvider, isRole bool, err error) {
 	e := b.e
-	if p.HasWebIdentity() {
+	// A key stored for the profile comes first, as in the original: the
+	// profile may name aws-vault itself as its credential_process, for the
+	// SDKs (credential_process = aws-vault export --format=json P).
+	// Checked only where another source would be used.
+	stored := (p.HasWebIdentity() || p.HasSSO() || p.CredentialProcess != "") && e.hasStoredKey(p.Name)
+	if p.HasWebIdentity() && !stored {
 		if !p.HasRole() {
 			return nil, false, fmt.Errorf("profile %q in %s: web_identity_token_* needs role_arn", p.Name, p.File)
 		}
@@ -167,6 +181,9 @@ func (b *builder) provider(p, chainedFrom *config.Profile) (prov aws.Credentials
 	var source aws.CredentialsProvider
 	sourceIsRole, sourceIsKey := false, false
 	switch {
+	case stored:
+		log.Printf("profile %s: a key is stored for it: using that, not its other source", p.Name)
+		source, sourceIsKey = &providers.LongTerm{Ring: e.o.Ring, Profile: p.Name, Missing: func() error { return b.missingCredentials(p) }}, true
 	case p.SourceProfile != nil:
 		log.Printf("profile %s: sourcing credentials from profile %s", p.Name, p.SourceProfile.Name)
 		source, sourceIsRole, err = b.provider(p.SourceProfile, p)
@@ -183,8 +200,13 @@ func (b *builder) provider(p, chainedFrom *config.Profile) (prov aws.Credentials
 		sourceIsRole = true
 	case p.CredentialProcess != "":
 		// Cached as the original caches it: the process runs again only
-		// when its output has less than AWS_MIN_TTL left.
-		proc := &providers.Process{Profile: p.Name, Command: p.CredentialProcess}
+		// when its output has less than AWS_MIN_TTL left. A process that
+		// runs aws-vault for this same profile again (directly or through
+		// others) would wait for itself on the cache's lock: refused.
+		if providers.InProcessChain(e.o.Getenv(providers.ProcessChainVar), p.Name) {
+			return nil, false, fmt.Errorf("profile %q in %s: its credential_process runs aws-vault for profile %q again; store a key for it (aws-vault add %s) or give it another source", p.Name, p.File, p.Name, p.Name)
+		}
+		proc := &providers.Process{Profile: p.Name, Command: p.CredentialProcess, Chain: e.o.Getenv(providers.ProcessChainVar)}
 		source = e.cached(keyring.ProcessSessionKey(p.Name), "profile "+p.Name+" credential_process", proc.Fetch)
 	default:
 		// Looked up only when needed: a cached session above it is enough.

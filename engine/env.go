@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -21,23 +20,6 @@ var Shadowing = []string{"AWS_CREDENTIAL_FILE", "AWS_DEFAULT_PROFILE", "AWS_PROF
 // that aws-vault exec started, where exec refuses to nest. Processes that
 // exec starts never get it.
 const LoadedByVar = "AWS_VAULT_LOADED_BY"
-
-// Private are variables aws-vault reads that must never reach a process it
-// starts: with the file backend's passphrase, a child could decrypt every
-// stored long-term key.
-var Private = []string{"AWS_VAULT_FILE_PASSPHRASE"}
-
-// ChildEnviron is environ without the Private variables.
-func ChildEnviron(environ []string) []string {
-	out := make([]string, 0, len(environ))
-	for _, kv := range environ {
-		k, _, _ := strings.Cut(kv, "=")
-		if !slices.Contains(Private, k) {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
 
 // Env is a change to the environment: variables to set, and to unset.
 type Env struct {

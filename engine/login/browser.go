@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"runtime"
-	"strings"
 	"time"
+
+	"github.com/aws-vault/aws-vault/engine/childenv"
 )
 
 // Opener returns the command that opens a URL in the browser, without the
@@ -44,7 +44,7 @@ const openerWait = 5 * time.Second
 func Open(ctx context.Context, rawURL string, getenv func(string) string, stderr io.Writer) error {
 	argv := Opener(runtime.GOOS, getenv)
 	cmd := exec.Command(argv[0], append(argv[1:], rawURL)...)
-	cmd.Env = childEnviron(os.Environ())
+	cmd.Env = childenv.Environ()
 	cmd.Stdout, cmd.Stderr = stderr, stderr
 	if err := cmd.Start(); err != nil {
 		var ee *exec.Error
@@ -68,17 +68,4 @@ func Open(ctx context.Context, rawURL string, getenv func(string) string, stderr
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// childEnviron drops the file backend's passphrase: a browser (or whatever
-// $BROWSER names) has no business with it. engine.ChildEnviron does the
-// same, but engine imports this package.
-func childEnviron(environ []string) []string {
-	out := make([]string, 0, len(environ))
-	for _, kv := range environ {
-		if !strings.HasPrefix(kv, "AWS_VAULT_FILE_PASSPHRASE=") {
-			out = append(out, kv)
-		}
-	}
-	return out
 }

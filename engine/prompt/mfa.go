@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+
+	"github.com/aws-vault/aws-vault/engine/childenv"
 )
 
 // Driver asks for the current MFA code of the device mfaSerial.
@@ -102,6 +104,7 @@ func run(ctx context.Context, name string, args ...string) (string, error) {
 		return "", fmt.Errorf("the %s prompt driver needs %q on PATH", name, name)
 	}
 	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = childenv.Environ()
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	if err := cmd.Run(); err != nil {
@@ -162,7 +165,7 @@ func osascriptDriver(ctx context.Context, serial string) (string, error) {
 	script := `set s to system attribute "AWS_VAULT_MFA_SERIAL"
 text returned of (display dialog ("Enter MFA code for " & s) default answer "" with title "aws-vault" with hidden answer)`
 	cmd := exec.CommandContext(ctx, "osascript", "-e", script)
-	cmd.Env = append(os.Environ(), "AWS_VAULT_MFA_SERIAL="+serial)
+	cmd.Env = append(childenv.Environ(), "AWS_VAULT_MFA_SERIAL="+serial)
 	out, err := cmd.Output()
 	if err != nil {
 		return "", fmt.Errorf("osascript: %w", err)
@@ -182,11 +185,17 @@ func Process(ctx context.Context, command string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
+// shellCommand runs a config-file command line through the shell, with
+// the Private variables left out of its environment.
 func shellCommand(ctx context.Context, command string) *exec.Cmd {
+	var cmd *exec.Cmd
 	if runtime.GOOS == "windows" {
-		return exec.CommandContext(ctx, "cmd.exe", "/C", command)
+		cmd = exec.CommandContext(ctx, "cmd.exe", "/C", command)
+	} else {
+		cmd = exec.CommandContext(ctx, "/bin/sh", "-c", command)
 	}
-	return exec.CommandContext(ctx, "/bin/sh", "-c", command)
+	cmd.Env = childenv.Environ()
+	return cmd
 }
 
 // ShellCommand is the command that runs a config-file command line.

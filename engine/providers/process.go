@@ -2,10 +2,12 @@ package providers
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aws-vault/aws-vault/engine/keyring"
@@ -19,6 +21,35 @@ import (
 type Process struct {
 	Profile string
 	Command string
+	// Chain is ProcessChainVar as this aws-vault got it.
+	Chain string
+}
+
+// ProcessChainVar names, in a credential_process's environment, the
+// profiles whose credential_process is running (comma-separated, each
+// base64url, outermost first), so that an aws-vault started by one can
+// refuse to run the same profile's process again, which would wait for
+// itself on the cache's lock.
+const ProcessChainVar = "_AWS_VAULT_CREDENTIAL_PROCESS_OF"
+
+func extendChain(chain, profile string) string {
+	enc := base64.RawURLEncoding.EncodeToString([]byte(profile))
+	if chain == "" {
+		return enc
+	}
+	return chain + "," + enc
+}
+
+// InProcessChain reports whether profile's credential_process is one of
+// those running above this aws-vault (chain: ProcessChainVar's value).
+func InProcessChain(chain, profile string) bool {
+	enc := base64.RawURLEncoding.EncodeToString([]byte(profile))
+	for _, n := range strings.Split(chain, ",") {
+		if n == enc {
+			return true
+		}
+	}
+	return false
 }
 
 // ProcessOutput is the credential_process document, which exec --json prints too.
@@ -38,6 +69,9 @@ func (p *Process) Fetch(ctx context.Context) (keyring.Session, error) {
 	cmd := prompt.ShellCommand(ctx, p.Command)
 	cmd.Stderr = os.Stderr
 	cmd.Stdin = os.Stdin
+	// The file backend's passphrase goes along: the command is often
+	// aws-vault itself, on the same backend.
+	cmd.Env = append(os.Environ(), ProcessChainVar+"="+extendChain(p.Chain, p.Profile))
 	out, err := cmd.Output()
 	if err != nil {
 		return keyring.Session{}, fmt.Errorf("profile %s: credential_process %q: %w", p.Profile, p.Command, err)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os/exec"
 	"syscall"
+
+	"github.com/aws-vault/aws-vault/engine/childenv"
 )
 
 // launchProxy starts `aws-vault proxy` as root. The channel reports the
@@ -17,6 +19,7 @@ func launchProxy(o LaunchOptions) (<-chan error, error) {
 	exited := make(chan error, 1)
 	if isRoot() {
 		cmd := exec.Command(o.Executable, "proxy")
+		cmd.Env = childenv.Environ() // the proxy never opens the keyring
 		cmd.Stderr = o.Stderr
 		// Its own session: a Ctrl-C meant for the command must not stop it.
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -32,6 +35,7 @@ func launchProxy(o LaunchOptions) (<-chan error, error) {
 	}
 	fmt.Fprintf(o.Notice, "aws-vault: starting aws-vault proxy as root with sudo (it serves %s and adds that address with: %s)\n", MetadataAddr, aliasCommandText(true))
 	cmd := exec.Command(sudo, "-b", o.Executable, "proxy")
+	cmd.Env = childenv.Environ()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stderr, o.Stderr
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("sudo -b aws-vault proxy: %w", err)
