@@ -3,7 +3,6 @@ package commands
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/keyring"
@@ -71,12 +70,21 @@ func (c *AddCmd) Run(a *App) error {
 		}
 		// As the maintained fork does: the MFA device, for the profile
 		// section add writes (asked only when it writes one).
+		// A wrong answer is asked again on a terminal (the key typed
+		// above is not lost), and refused from a pipe; nothing is stored.
 		if c.AddConfig && !cfg.HasProfile(c.Profile) {
-			if mfaSerial, err = t.Optional("Enter MFA Device ARN (If MFA is not enabled, leave this blank): "); err != nil {
-				return err
-			}
-			if strings.ContainsAny(mfaSerial, " \t\r\n") {
-				return fmt.Errorf("%q is not an MFA device ARN or serial number", mfaSerial)
+			for {
+				if mfaSerial, err = t.Optional("Enter MFA Device ARN (If MFA is not enabled, leave this blank): "); err != nil {
+					return err
+				}
+				bad := config.CheckMFASerial(mfaSerial)
+				if mfaSerial == "" || bad == nil {
+					break
+				}
+				if !t.IsTerminal() {
+					return fmt.Errorf("%w; nothing was stored", bad)
+				}
+				fmt.Fprintf(a.Stderr, "%v\n", bad)
 			}
 		}
 	}

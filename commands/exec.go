@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/aws-vault/aws-vault/engine"
@@ -34,15 +33,6 @@ type ExecCmd struct {
 	Stdout    bool     `name:"stdout" env:"AWS_VAULT_STDOUT" help:"IAM Identity Center: show the sign-in URL and do not open a browser." negatable:""`
 	Profile   string   `arg:"" optional:"" help:"Name of the profile; defaults to $$AWS_PROFILE, then one picked from a list on a terminal." predictor:"profile"`
 	Command   []string `arg:"" optional:"" passthrough:"" help:"Command to execute, defaults to $SHELL."`
-}
-
-// AfterApply reads `exec -- COMMAND` as a command without a profile.
-func (c *ExecCmd) AfterApply(kctx *kong.Context) error {
-	if c.Profile != "" && dashesFirst(kctx) {
-		c.Command = append([]string{c.Profile}, c.Command...)
-		c.Profile = ""
-	}
-	return nil
 }
 
 // Validate rejects flag combinations that cannot work.

@@ -13,6 +13,7 @@ import (
 	"github.com/aws-vault/aws-vault/engine"
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/hook"
+	"github.com/aws-vault/aws-vault/engine/prompt"
 	"github.com/aws-vault/aws-vault/shells"
 )
 
@@ -27,6 +28,9 @@ var errInterrupted = errors.New("interrupted")
 // (typically at an MFA prompt) calls onInterrupt, which is expected to
 // finish the run: the prompt itself may go on blocking on the terminal.
 func (a *App) fetch(r hook.Request, mfaToken string, onInterrupt func()) (*engine.Env, *engine.Result, error) {
+	if onInterrupt != nil {
+		prompt.CallerHandlesInterrupt()
+	}
 	eng, err := a.engine(SessionFlags{Duration: r.Duration, NoSession: r.NoSession, Region: r.Region, MfaToken: mfaToken}, terminalIfTTY)
 	if err != nil {
 		return nil, nil, err

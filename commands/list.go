@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -17,23 +16,10 @@ type ListCmd struct {
 	Credentials bool `help:"Show only the profiles with stored credential." negatable:""`
 }
 
-// Validate rejects combinations that make no sense together.
-func (c *ListCmd) Validate() error {
-	n := 0
-	for _, b := range []bool{c.Profiles, c.Sessions, c.Credentials} {
-		if b {
-			n++
-		}
-	}
-	if n > 1 {
-		return errors.New("--profiles, --sessions and --credentials are alternatives: give one")
-	}
-	return nil
-}
-
-// Run prints the listing.
+// Run prints the listing. Given more than one of the flags, as in the
+// original, --credentials wins over --profiles, which wins over --sessions.
 func (c *ListCmd) Run(a *App) error {
-	if c.Profiles {
+	if c.Profiles && !c.Credentials {
 		names, err := a.ProfileNames()
 		if err != nil {
 			return err

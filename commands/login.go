@@ -15,12 +15,15 @@ type LoginCmd struct {
 	Path       string `help:"The AWS service you would like access (console path, e.g. s3/home)." placeholder:"PATH"`
 	Stdout     bool   `short:"s" env:"AWS_VAULT_STDOUT" help:"Print login URL to stdout instead of opening in default browser." negatable:""`
 	AutoLogout bool   `short:"a" env:"AWS_VAULT_AUTO_LOGOUT" help:"Log out of any console session first, then log in." negatable:""`
-	Profile    string `arg:"" optional:"" help:"Name of the profile. If none given: $$AWS_PROFILE, else credentials from the environment (AWS_ACCESS_KEY_ID…), else one picked from a list on a terminal." predictor:"profile"`
+	Profile    string `arg:"" optional:"" help:"Name of the profile. If none given: credentials from the environment (AWS_ACCESS_KEY_ID…), else $$AWS_PROFILE, else one picked from a list on a terminal." predictor:"profile"`
 }
 
 // Run builds the sign-in URL and opens (or prints) it.
 func (c *LoginCmd) Run(a *App) error {
-	if c.Profile == "" && (a.Getenv("AWS_PROFILE") != "" || a.Getenv("AWS_ACCESS_KEY_ID") == "") {
+	// The original signs in with credentials from the environment when no
+	// profile is named; only without them does login fall back to
+	// $AWS_PROFILE and the picker, as the maintained fork's commands do.
+	if c.Profile == "" && a.Getenv("AWS_ACCESS_KEY_ID") == "" {
 		var err error
 		if c.Profile, err = a.profileOrDefault(""); err != nil {
 			return err

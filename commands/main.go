@@ -87,6 +87,10 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // Main runs aws-vault with args (without the program name) and returns the
 // exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	if len(args) == 0 {
+		// As the original: no command shows the help, with success.
+		args = []string{"--help"}
+	}
 	dropEmptyFlagEnv()
 	env := envMap(environ)
 	only := modelFor(args, func(k string) string { return env[k] })
@@ -149,6 +153,10 @@ func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer,
 		if partial {
 			return 2, true
 		}
+		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		return 1, false
+	}
+	if err := emptyProfileArg(ctx); err != nil {
 		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
 		return 1, false
 	}

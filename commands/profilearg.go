@@ -3,8 +3,8 @@ package commands
 import (
 	"errors"
 	"os"
+	"reflect"
 	"slices"
-	"strings"
 
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
@@ -48,39 +48,14 @@ func (a *App) profileOrDefault(given string) (string, error) {
 	return p, err
 }
 
-// dashesFirst reports whether, in the command line kctx parsed, "--" comes
-// after the command's name and before any of its positional arguments:
-// `aws-vault exec -- aws s3 ls` names no profile, only a command, which
-// kong would otherwise take for the profile.
-func dashesFirst(kctx *kong.Context) bool {
-	takesValue := map[string]bool{}
-	for _, f := range kctx.Flags() {
-		takes := !f.IsBool() && !f.IsCounter()
-		takesValue["--"+f.Name] = takes
-		if f.Short != 0 {
-			takesValue["-"+string(f.Short)] = takes
+// emptyProfileArg reports a profile argument given as "" on the command
+// line: a script's unset variable, which must not fall back to
+// $AWS_PROFILE or a picker as a left-out argument does.
+func emptyProfileArg(kctx *kong.Context) error {
+	for _, p := range kctx.Path {
+		if p.Positional != nil && p.Positional.Name == "profile" && p.Positional.Target.Kind() == reflect.String && p.Positional.Target.String() == "" {
+			return errors.New("the profile argument is empty: name a profile")
 		}
 	}
-	cmd := kctx.Selected()
-	seenCmd := false
-	args := kctx.Args
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			return seenCmd
-		case strings.HasPrefix(a, "-") && a != "-":
-			if strings.Contains(a, "=") {
-				continue
-			}
-			if takesValue[a] {
-				i++
-			}
-		case !seenCmd && cmd != nil && (a == cmd.Name || slices.Contains(cmd.Aliases, a)):
-			seenCmd = true
-		default:
-			return false // a positional argument: the profile
-		}
-	}
-	return false
+	return nil
 }

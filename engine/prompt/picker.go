@@ -38,7 +38,11 @@ func PickOn(tty *os.File, title string, items []string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading from the terminal: %w", err)
 	}
-	defer term.Restore(fd, old)
+	release := holdTerminal(fd, old)
+	defer func() {
+		release()
+		_ = term.Restore(fd, old)
+	}()
 	p := newPicker(title, items)
 	drawn := 0
 	draw := func() {

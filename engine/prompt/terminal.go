@@ -8,38 +8,73 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 
 	"golang.org/x/term"
 )
 
-// The terminal a hidden question has changed (echo off), while it waits.
+// The terminal that a question in progress has changed (echo off, or raw
+// for the picker), while it waits.
 var (
 	pendingMu    sync.Mutex
 	pendingFd    int
 	pendingState *term.State
+
+	callerHandlesInterrupt atomic.Bool
 )
 
-// readPassword is term.ReadPassword, remembering how the terminal was so
-// that RestoreTerminal can put it back if the program ends meanwhile.
+// CallerHandlesInterrupt tells the questions that the program handles
+// SIGINT itself (and calls RestoreTerminal when it does): they then leave
+// SIGINT to it, and only put the terminal back on SIGTERM and SIGHUP.
+func CallerHandlesInterrupt() { callerHandlesInterrupt.Store(true) }
+
+// holdTerminal records that fd's terminal was st before a question changed
+// it, until release is called. Meanwhile RestoreTerminal puts it back, and
+// so does a signal that ends the program (SIGTERM, SIGHUP, and SIGINT
+// unless the caller handles it), which then ends the program as the signal
+// would have: otherwise the shell would be left with echo off, or raw.
+func holdTerminal(fd int, st *term.State) (release func()) {
+	pendingMu.Lock()
+	pendingFd, pendingState = fd, st
+	pendingMu.Unlock()
+	sigs := []os.Signal{syscall.SIGTERM, syscall.SIGHUP}
+	if !callerHandlesInterrupt.Load() {
+		sigs = append(sigs, os.Interrupt)
+	}
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-ch:
+			RestoreTerminal()
+			endBySignal(sig)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+		pendingMu.Lock()
+		pendingState = nil
+		pendingMu.Unlock()
+	}
+}
+
+// readPassword is term.ReadPassword under holdTerminal.
 func readPassword(fd int) ([]byte, error) {
 	if st, err := term.GetState(fd); err == nil {
-		pendingMu.Lock()
-		pendingFd, pendingState = fd, st
-		pendingMu.Unlock()
-		defer func() {
-			pendingMu.Lock()
-			pendingState = nil
-			pendingMu.Unlock()
-		}()
+		defer holdTerminal(fd, st)()
 	}
 	return term.ReadPassword(fd)
 }
 
-// RestoreTerminal puts back the terminal that a hidden question in
-// progress changed, for a program that exits while it waits (Ctrl-C):
-// otherwise the shell is left with echo off.
+// RestoreTerminal puts back the terminal that a question in progress
+// changed, for a program that exits while it waits (Ctrl-C).
 func RestoreTerminal() {
 	pendingMu.Lock()
 	defer pendingMu.Unlock()
@@ -101,6 +136,12 @@ func (t *Terminal) Text(question string) (string, error) {
 	fmt.Fprint(t.Out, question)
 	s, err := t.line()
 	return strings.TrimSpace(s), err
+}
+
+// IsTerminal reports whether the answers come from a terminal.
+func (t *Terminal) IsTerminal() bool {
+	_, ok := t.fd()
+	return ok
 }
 
 // Optional asks with visible input; when the answers come from a pipe that
