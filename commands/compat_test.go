@@ -79,13 +79,23 @@ var positional = map[string][]string{
 	"add": {"p"}, "remove": {"p"}, "rotate": {"p"}, "exec": {"p"}, "export": {"p"}, "login": {"p"},
 }
 
-// parse parses args as the binary does and returns the command line's
-// model, or the error kong gave.
+// parse parses args as the binary does (Main: the model of the one command
+// the line names, then the whole model if that fails) and returns the
+// command line's model, or the error kong gave.
 func parse(t *testing.T, args []string) (*CLI, error) {
+	t.Helper()
+	cli, err := parseWith(t, modelFor(args, func(string) string { return "" }), args)
+	if err != nil {
+		cli, err = parseWith(t, allCommands, args)
+	}
+	return cli, err
+}
+
+func parseWith(t *testing.T, only string, args []string) (*CLI, error) {
 	t.Helper()
 	cli := &CLI{}
 	code := -1
-	p, err := newParser(cli, allCommands, &App{}, io.Discard, io.Discard, &code)
+	p, err := newParser(cli, only, &App{}, io.Discard, io.Discard, &code)
 	if err != nil {
 		t.Fatal(err)
 	}
