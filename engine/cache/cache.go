@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -70,6 +71,8 @@ type Provider struct {
 	Fetch   func(ctx context.Context) (keyring.Session, error)
 	// Describe names the session in debug output.
 	Describe string
+	// Warn receives a warning when a fetched session cannot be cached.
+	Warn io.Writer
 }
 
 // Usable reports whether a session can still be handed out at now.
@@ -119,7 +122,12 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		return toCreds(sess, "fetched"), nil
 	}
 	if err := p.Ring.SetSession(p.Key, sess); err != nil {
-		return aws.Credentials{}, fmt.Errorf("caching the session of %s: %w", p.Describe, err)
+		// STS has answered: the credentials are good whether or not they
+		// can be kept, so the command goes on, and the user is told.
+		if p.Warn != nil {
+			fmt.Fprintf(p.Warn, "aws-vault: warning: the session of %s could not be cached, so the next command will ask STS again: %v\n", p.Describe, err)
+		}
+		return toCreds(sess, "fetched"), nil
 	}
 	_ = p.Ring.RemoveExpiredSessions(now)
 	return toCreds(sess, "fetched"), nil

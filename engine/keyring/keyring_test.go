@@ -39,7 +39,12 @@ func backends(t *testing.T) map[string]func(t *testing.T) (*Keyring, kr.Keyring)
 				}
 				t.Skipf("the kernel refuses the keyctl backend here: %v", err)
 			}
-			raw := k.ring
+			// The keyring library's keyctl backend, which the original
+			// aws-vault uses, is the other side of the compatibility checks.
+			raw, err := kr.Open(kr.Config{AllowedBackends: []kr.BackendType{kr.KeyCtlBackend}, ServiceName: ServiceName, KeyCtlScope: "user"})
+			if err != nil {
+				t.Fatal(err)
+			}
 			t.Cleanup(func() {
 				keys, _ := raw.Keys()
 				for _, key := range keys {
@@ -231,9 +236,33 @@ func (slowRing) Keys() ([]string, error) { time.Sleep(time.Second); return nil, 
 func TestTimeoutNamesBackend(t *testing.T) {
 	k := Wrap(slowRing{kr.NewArrayKeyring(nil)}, "secret-service")
 	k.opts.Timeout = 20 * time.Millisecond
+	k.opts.PersonPresent = func() bool { return false }
 	_, err := k.Keys()
 	if err == nil || !strings.Contains(err.Error(), `"secret-service"`) || !strings.Contains(err.Error(), "timed out") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// A backend that may be asking a person something is never cut off while
+// a person can answer: aws-vault says it is waiting, and waits.
+func TestTimeoutWaitsForAPerson(t *testing.T) {
+	k := Wrap(slowRing{kr.NewArrayKeyring(nil)}, "pass")
+	k.opts.Timeout = 20 * time.Millisecond
+	k.opts.PersonPresent = func() bool { return true }
+	var notice strings.Builder
+	k.opts.Notice = &notice
+	if _, err := k.Keys(); err != nil {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(notice.String(), "still waiting for the pass backend") {
+		t.Errorf("notice = %q", notice.String())
+	}
+	// The kernel keyring asks nobody anything: its timeout always applies.
+	k = Wrap(slowRing{kr.NewArrayKeyring(nil)}, "keyctl")
+	k.opts.Timeout = 20 * time.Millisecond
+	k.opts.PersonPresent = func() bool { return true }
+	if _, err := k.Keys(); err == nil || !strings.Contains(err.Error(), "timed out") {
+		t.Errorf("keyctl: err = %v", err)
 	}
 }
 

@@ -1,0 +1,164 @@
+//go:build !windows
+
+package keyring
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	kr "github.com/99designs/keyring"
+)
+
+// passRing is the pass backend, in the keyring library's layout (which
+// the original aws-vault uses): item KEY is the pass entry PREFIX/KEY,
+// holding the JSON of the library's Item. It runs pass itself, in process
+// groups aws-vault can end (see procgroup_unix.go), rather than through
+// the library, whose processes outlive a timeout.
+type passRing struct {
+	cmd, dir, prefix string
+	procs            procGroups
+}
+
+// passDir is pass's store: --pass-dir, else PASSWORD_STORE_DIR, else
+// ~/.password-store.
+func (k *Keyring) passDir() string {
+	if d := k.expand(k.opts.PassDir); d != "" {
+		return d
+	}
+	if d := k.opts.Getenv("PASSWORD_STORE_DIR"); d != "" {
+		return k.expand(d)
+	}
+	return filepath.Join(k.home(), ".password-store")
+}
+
+func (k *Keyring) passUsable() (string, error) {
+	cmd := k.opts.PassCmd
+	if cmd == "" {
+		cmd = "pass"
+	}
+	dir := k.passDir()
+	if _, err := os.Stat(filepath.Join(dir, ".gpg-id")); err != nil {
+		return "", noStoreError{fmt.Sprintf("no password store at %s (it has no .gpg-id; `pass init GPG-ID` makes one)", dir)}
+	}
+	path, err := exec.LookPath(cmd)
+	if err != nil {
+		return "", fmt.Errorf("a password store exists at %s, but the pass command %q is not found: %v", dir, cmd, unwrapExec(err))
+	}
+	return fmt.Sprintf("password store at %s with .gpg-id, %s", dir, path), nil
+}
+
+func (k *Keyring) openPass() (kr.Keyring, error) {
+	cmd := k.opts.PassCmd
+	if cmd == "" {
+		cmd = "pass"
+	}
+	path, err := exec.LookPath(cmd)
+	if err != nil {
+		return nil, fmt.Errorf("the pass command %q is not found: %v", cmd, unwrapExec(err))
+	}
+	return &passRing{cmd: path, dir: k.passDir(), prefix: k.opts.PassPrefix}, nil
+}
+
+func (p *passRing) command(stdin []byte, args ...string) ([]byte, error) {
+	cmd := exec.Command(p.cmd, args...)
+	cmd.Env = append(os.Environ(), "PASSWORD_STORE_DIR="+p.dir)
+	var out, errOut bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &errOut
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	err := p.procs.run(cmd)
+	if err != nil {
+		msg := strings.TrimSpace(errOut.String())
+		if msg == "" {
+			return nil, fmt.Errorf("%s %s: %v", filepath.Base(p.cmd), args[0], err)
+		}
+		return nil, fmt.Errorf("%s %s: %v: %s", filepath.Base(p.cmd), args[0], err, msg)
+	}
+	return out.Bytes(), nil
+}
+
+func (p *passRing) name(key string) string { return filepath.Join(p.prefix, key) }
+
+func (p *passRing) exists(key string) bool {
+	_, err := os.Stat(filepath.Join(p.dir, p.prefix, key+".gpg"))
+	return err == nil
+}
+
+func (p *passRing) Get(key string) (kr.Item, error) {
+	if !p.exists(key) {
+		return kr.Item{}, kr.ErrKeyNotFound
+	}
+	out, err := p.command(nil, "show", p.name(key))
+	if err != nil {
+		return kr.Item{}, err
+	}
+	var item kr.Item
+	if err := json.Unmarshal(out, &item); err != nil {
+		return kr.Item{}, fmt.Errorf("the pass entry %s is not an aws-vault item (JSON): %v", p.name(key), err)
+	}
+	return item, nil
+}
+
+func (p *passRing) GetMetadata(string) (kr.Metadata, error) { return kr.Metadata{}, nil }
+
+func (p *passRing) Set(item kr.Item) error {
+	data, err := json.Marshal(item)
+	if err != nil {
+		return err
+	}
+	_, err = p.command(data, "insert", "-m", "-f", p.name(item.Key))
+	return err
+}
+
+func (p *passRing) Remove(key string) error {
+	if !p.exists(key) {
+		return kr.ErrKeyNotFound
+	}
+	_, err := p.command(nil, "rm", "-f", p.name(key))
+	return err
+}
+
+func (p *passRing) Keys() ([]string, error) {
+	return storeKeys(filepath.Join(p.dir, p.prefix), ".gpg")
+}
+
+func (p *passRing) Abort() { p.procs.Abort() }
+
+// storeKeys lists the entries of a pass-like store under root: files named
+// KEY+ext, KEY relative to root (with / between directories).
+func storeKeys(root, ext string) ([]string, error) {
+	keys := []string{}
+	info, err := os.Stat(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return keys, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory", root)
+	}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != root && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir // .git, .extensions
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ext) {
+			rel, _ := filepath.Rel(root, p)
+			keys = append(keys, filepath.ToSlash(strings.TrimSuffix(rel, ext)))
+		}
+		return nil
+	})
+	return keys, err
+}
