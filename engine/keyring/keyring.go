@@ -300,6 +300,7 @@ func (k *Keyring) unlockFile() error {
 }
 
 func (k *Keyring) itemError(err error, op, key string) error {
+	err = backendHint(k.backend, err)
 	if k.backend == string(kr.FileBackend) && isDecryptError(err) {
 		return k.wrongPassphrase(key)
 	}
@@ -324,6 +325,7 @@ func (e *ItemError) Error() string {
 func (e *ItemError) Unwrap() error { return e.Err }
 
 func (k *Keyring) wrap(err error, op string) error {
+	err = backendHint(k.backend, err)
 	if strings.Contains(err.Error(), "timed out after") {
 		return err
 	}
