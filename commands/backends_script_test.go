@@ -72,6 +72,11 @@ func init() {
 		}
 		gpg("--quick-add-key", fpr, "cv25519", "encr", "never")
 		ts.Setenv("GPGKEY", fpr)
+		// The agent remembers the passphrase it was just given: start
+		// afresh, so that the first decryption asks.
+		kill := exec.Command("gpgconf", "--kill", "gpg-agent")
+		kill.Env = append(os.Environ(), "GNUPGHOME="+home)
+		_ = kill.Run()
 	}
 	// sessionbus: a private D-Bus session bus (dbus-run-session) with
 	// gnome-keyring's Secret Service in it, its login collection unlocked;

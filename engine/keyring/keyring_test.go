@@ -441,3 +441,51 @@ func TestUnreadableSession(t *testing.T) {
 		t.Errorf("wrong passphrase: %v", err)
 	}
 }
+
+// A directory with items under two passphrases (the original accepted a
+// mistyped passphrase on add): each profile works with its own
+// passphrase, sessions are cached under it, and the wrong one explains
+// the mix rather than naming another profile.
+func TestFileMixedPassphrases(t *testing.T) {
+	dir := t.TempDir()
+	raw := func(pass string) kr.Keyring {
+		r, err := kr.Open(kr.Config{AllowedBackends: []kr.BackendType{kr.FileBackend}, ServiceName: ServiceName, FileDir: dir,
+			FilePasswordFunc: func(string) (string, error) { return pass, nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	creds := func(id string) []byte {
+		return []byte(`{"AccessKeyID":"` + id + `","SecretAccessKey":"s"}`)
+	}
+	if err := raw("alice's").Set(kr.Item{Key: "alice", Data: creds("AKIAALICE")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw("bob's").Set(kr.Item{Key: "bob", Data: creds("AKIABOB")}); err != nil {
+		t.Fatal(err)
+	}
+	bob := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "bob's", nil }})
+	if c, err := bob.GetCredentials("bob"); err != nil || c.AccessKeyID != "AKIABOB" {
+		t.Fatalf("bob with bob's passphrase: %+v %v", c, err)
+	}
+	slot := SessionKey{Type: "sts.GetSessionToken", ProfileName: "bob"}
+	if err := bob.SetSession(slot, Session{AccessKeyID: "ASIABOB", SecretAccessKey: "x", Expiration: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatalf("caching bob's session under bob's passphrase: %v", err)
+	}
+	if err := bob.SetCredentials("bob", LongTerm{AccessKeyID: "AKIABOB2", SecretAccessKey: "s2"}); err != nil {
+		t.Fatalf("replacing bob's key: %v", err)
+	}
+	_, err := bob.GetCredentials("alice")
+	var wp *WrongPassphraseError
+	if !errors.As(err, &wp) || len(wp.Decrypts) == 0 || !strings.Contains(err.Error(), "more than one passphrase") || !strings.Contains(err.Error(), `"bob"`) {
+		t.Errorf("alice with bob's passphrase: %v", err)
+	}
+	// Replacing alice's item needs alice's passphrase.
+	if err := bob.SetCredentials("alice", LongTerm{AccessKeyID: "AKIAX", SecretAccessKey: "x"}); !errors.As(err, &wp) {
+		t.Errorf("overwriting alice's item under bob's passphrase: %v", err)
+	}
+	if got, _ := raw("alice's").Get("alice"); !strings.Contains(string(got.Data), "AKIAALICE") {
+		t.Error("alice's item changed")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -175,7 +176,7 @@ func (k *Keyring) openOnePassword(backend string) (kr.Keyring, error) {
 		what := map[string]string{OPConnect: "1Password Connect token", OP: "1Password service account token"}[backend]
 		t, err := o.Token("Enter " + what)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("no %s in %s, and it could not be asked for: %w", what, strings.Join(tokenVars, " or "), err)
 		}
 		cfg.Token = t
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	kr "github.com/99designs/keyring"
+	"golang.org/x/term"
 )
 
 // passRing is the pass backend, in the keyring library's layout (which
@@ -69,6 +70,13 @@ func (k *Keyring) openPass() (kr.Keyring, error) {
 func (p *passRing) command(stdin []byte, args ...string) ([]byte, error) {
 	cmd := exec.Command(p.cmd, args...)
 	cmd.Env = append(os.Environ(), "PASSWORD_STORE_DIR="+p.dir)
+	if os.Getenv("GPG_TTY") == "" {
+		// pass asks tty(1) on its own stdin, which is not the terminal
+		// here: name it, so that pinentry-curses asks where the person is.
+		if tty := stdinTTY(); tty != "" {
+			cmd.Env = append(cmd.Env, "GPG_TTY="+tty)
+		}
+	}
 	var out, errOut bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &errOut
@@ -161,4 +169,16 @@ func storeKeys(root, ext string) ([]string, error) {
 		return nil
 	})
 	return keys, err
+}
+
+// stdinTTY names the terminal on aws-vault's stdin, or "".
+func stdinTTY() string {
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
+		return ""
+	}
+	name, err := os.Readlink("/proc/self/fd/0")
+	if err != nil || !strings.HasPrefix(name, "/dev/") {
+		return ""
+	}
+	return name
 }
