@@ -115,6 +115,46 @@ func init() {
 			}
 		}
 	}
+	// kwallet: a private D-Bus session bus with kwalletd5 in it, headless
+	// (Qt's offscreen platform), and the wallet "aws-vault" created and
+	// opened the way pam_kwallet does at login (pamOpen), since creating
+	// one through open() asks in a dialog; DBUS_SESSION_BUS_ADDRESS is set.
+	scriptCmds["kwallet"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		home := ts.Getenv("HOME")
+		ts.Check(os.MkdirAll(filepath.Join(home, ".config"), 0o700))
+		ts.Check(os.WriteFile(filepath.Join(home, ".config", "kwalletrc"), []byte("[Wallet]\nEnabled=true\nFirst Use=false\nPrompt on Open=false\nClose When Idle=false\n\n[Auto Allow]\naws-vault=aws-vault\n"), 0o600))
+		addrFile := ts.MkAbs(".bus-address")
+		cmd := exec.Command("dbus-run-session", "--", "sh", "-c", `echo "$DBUS_SESSION_BUS_ADDRESS" > "$1"; exec kwalletd5`, "sh", addrFile)
+		cmd.Env = append(os.Environ(), "HOME="+home, "QT_QPA_PLATFORM=offscreen", "DISPLAY=", "WAYLAND_DISPLAY=", "XDG_RUNTIME_DIR="+ts.Getenv("XDG_RUNTIME_DIR"))
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		var errs bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &errs, &errs
+		ts.Check(cmd.Start())
+		ts.Defer(func() {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+			_ = cmd.Wait()
+		})
+		send := func(args ...string) ([]byte, error) {
+			c := exec.Command("dbus-send", append([]string{"--session", "--print-reply"}, args...)...)
+			c.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+ts.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+			return c.CombinedOutput()
+		}
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			if b, err := os.ReadFile(addrFile); err == nil && len(bytes.TrimSpace(b)) > 0 {
+				ts.Setenv("DBUS_SESSION_BUS_ADDRESS", strings.TrimSpace(string(b)))
+				if out, _ := send("--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.kde.kwalletd5"); bytes.Contains(out, []byte("boolean true")) {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				ts.Fatalf("kwalletd5 did not start: %s", errs.String())
+			}
+		}
+		hash := "array:byte:" + strings.TrimSuffix(strings.Repeat("7,", 56), ",")
+		if out, err := send("--dest=org.kde.kwalletd5", "/modules/kwalletd5", "org.kde.KWallet.pamOpen", "string:aws-vault", hash, "int32:0"); err != nil {
+			ts.Fatalf("pamOpen: %v\n%s", err, out)
+		}
+	}
 	// opconnect: a fake 1Password Connect server; OP_CONNECT_TOKEN,
 	// AWS_VAULT_OP_CONNECT_HOST and AWS_VAULT_OP_VAULT_ID are set for it.
 	scriptCmds["opconnect"] = func(ts *testscript.TestScript, neg bool, args []string) {
