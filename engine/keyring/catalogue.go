@@ -51,7 +51,12 @@ func AllBackends() []string { return append([]string(nil), allBackends...) }
 
 // BuiltIn reports whether this binary has backend name, and if not, why.
 func BuiltIn(name string) (bool, string) {
-	goos := runtime.GOOS
+	return builtInFor(runtime.GOOS, keychainWithCgo, name)
+}
+
+// builtInFor answers BuiltIn for a binary built for goos, with or without
+// cgo.
+func builtInFor(goos string, cgo bool, name string) (bool, string) {
 	lib := func() bool {
 		for _, b := range kr.AvailableBackends() {
 			if string(b) == name {
@@ -65,7 +70,7 @@ func BuiltIn(name string) (bool, string) {
 		if goos != "darwin" {
 			return false, "the Keychain exists only on macOS"
 		}
-		if !keychainWithCgo {
+		if !cgo {
 			return false, "this macOS binary was built without cgo (cross-compiled from another system), and the Keychain backend needs cgo: install a release built on macOS, or build with CGO_ENABLED=1 on a Mac"
 		}
 		return lib(), ""
@@ -117,8 +122,10 @@ func AutoOrder() []string {
 
 // NotBuiltInNote says, for --help, which backends a user of this platform
 // would expect but this binary lacks ("" when none).
-func NotBuiltInNote() string {
-	if runtime.GOOS == "darwin" && !keychainWithCgo {
+func NotBuiltInNote() string { return notBuiltInNoteFor(runtime.GOOS, keychainWithCgo) }
+
+func notBuiltInNoteFor(goos string, cgo bool) string {
+	if goos == "darwin" && !cgo {
 		return "keychain is not built into this binary (built without cgo)"
 	}
 	return ""

@@ -79,7 +79,7 @@ func (e *WrongPassphraseError) Error() string {
 		return fmt.Sprintf("keyring backend \"file\": the passphrase decrypts none of the items in %s (wrong passphrase, or AWS_VAULT_FILE_PASSPHRASE is stale), so %q was not written under it; nothing was changed", e.Dir, e.Writing)
 	}
 	if len(e.Decrypts) > 0 {
-		return fmt.Sprintf("keyring backend \"file\": %q in %s is encrypted with another passphrase than the one given, which does decrypt %s: this directory holds items under more than one passphrase (aws-vault before this version accepted a mistyped passphrase on add). Run again with %q's passphrase, or move the items to one passphrase with `aws-vault migrate-backend`; nothing was changed",
+		return fmt.Sprintf("keyring backend \"file\": %q in %s is encrypted with another passphrase than the one given, which does decrypt %s: this directory holds items under more than one passphrase (aws-vault before this version accepted a mistyped passphrase on add). Run again with %q's passphrase; to bring the items under one passphrase, remove and add again those of the other; nothing was changed",
 			e.Key, e.Dir, quoteList(e.Decrypts), e.Key)
 	}
 	return fmt.Sprintf("keyring backend \"file\": the passphrase does not decrypt %q in %s (wrong passphrase, or AWS_VAULT_FILE_PASSPHRASE is stale); nothing was changed", e.Key, e.Dir)

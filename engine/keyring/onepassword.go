@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	kr "github.com/99designs/keyring"
@@ -148,8 +149,11 @@ type opRing struct {
 	helper string
 	config OPConfig
 
-	mu   sync.Mutex
+	mu   sync.Mutex // one call at a time
 	cmd  *exec.Cmd
+	// running is the helper's process, for Abort, which runs while a
+	// call holds mu.
+	running atomic.Pointer[os.Process]
 	in   io.WriteCloser
 	out  *bufio.Reader
 	errs *tailBuffer
@@ -204,6 +208,7 @@ func (r *opRing) start() error {
 		return fmt.Errorf("starting %s: %v", r.helper, err)
 	}
 	r.cmd, r.in, r.out = cmd, in, bufio.NewReader(out)
+	r.running.Store(cmd.Process)
 	if err := json.NewEncoder(in).Encode(r.config); err != nil {
 		r.stop()
 		return fmt.Errorf("configuring %s: %v", r.helper, err)
@@ -282,8 +287,8 @@ func (r *opRing) Keys() ([]string, error) {
 
 // Abort ends the helper (aws-vault gave up waiting for it).
 func (r *opRing) Abort() {
-	if r.cmd != nil && r.cmd.Process != nil {
-		_ = r.cmd.Process.Kill()
+	if p := r.running.Load(); p != nil {
+		_ = p.Kill()
 	}
 }
 
