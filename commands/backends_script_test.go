@@ -18,7 +18,6 @@ import (
 	"github.com/creack/pty"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/aws-vault/aws-vault/engine/keyring/onepassword"
 	"github.com/aws-vault/aws-vault/internal/opconnectfake"
 )
 
@@ -274,13 +273,4 @@ func ptyRun(ts *testscript.TestScript, neg bool, args []string) {
 	if (err != nil) != neg {
 		ts.Fatalf("%s: %v (negated: %v)", args[1], err, neg)
 	}
-}
-
-// opHelperMain is aws-vault-op inside the scripts (cmd/aws-vault-op).
-func opHelperMain() {
-	if err := onepassword.Serve(os.Stdin, os.Stdout, os.Getenv, "test"); err != nil {
-		fmt.Fprintf(os.Stderr, "aws-vault-op: %v\n", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
 }
