@@ -11,7 +11,7 @@ import (
 // the 1Password app's approval. The file backend's passphrase is asked
 // before its calls start, so it is not here.
 var prompting = map[string]bool{
-	Pass: true, KWallet: true, SecretService: true, Keychain: true, WinCred: true,
+	Pass: true, KWallet: true, SecretService: true, Keychain: true,
 	WinHello: true, OPDesktop: true,
 }
 
