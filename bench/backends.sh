@@ -5,12 +5,13 @@
 #   bench/backends.sh [ORIGINAL]   # ORIGINAL: a built aws-vault v7 binary
 #                                  # (default $AWS_VAULT_ORIG, else /tmp/orig/aws-vault-orig)
 #   BASE=main bench/backends.sh    # the revision --version is compared with (default main)
-# Needs hyperfine, and for the backends: keyctl, pass + gpg, age,
+# Needs python3, and for the backends: keyctl, pass + gpg, age,
 # gnome-keyring + dbus-run-session, kwalletd5 (.ci/deps installs them all);
 # a backend whose tools are missing is skipped. Both binaries read the same
 # cached session (the item layout is shared), so each run is one keyring
-# read, no STS call. Rounds are interleaved and medians taken over all of
-# them, so that a shared machine's drift does not move the ratios.
+# read, no STS call. The commands are run in turn and medians taken over
+# all runs (bench/alternate.py), so that a shared machine's drift does not
+# move the ratios; CPU time is printed beside wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 orig=${1:-${AWS_VAULT_ORIG:-/tmp/orig/aws-vault-orig}}
@@ -42,33 +43,22 @@ bench() {
   AWS_ACCESS_KEY_ID=AKIABENCHBENCHBENCH AWS_SECRET_ACCESS_KEY=benchSecretbenchSecretbenchSecret0123 \
     "$work/aws-vault" "$@" add --env --no-add-config bench-user </dev/null >/dev/null 2>&1
   "$work/aws-vault" "$@" exec --json bench-user >/dev/null
-  local cmds=("$work/aws-vault $* exec --json bench-user")
+  local cmds=()
   # The original has no passage; its keyctl fails to open with its
   # default (empty) scope. Where it cannot read the session, ours only.
   if $have_orig && [ "$name" != passage ] && "$orig" "$@" exec --json bench-user >/dev/null 2>&1; then
-    cmds+=("$orig $* exec --json bench-user")
+    cmds+=("original=$orig $* exec --json bench-user")
   elif $have_orig; then
     echo "$name: the original cannot use this backend here; ours only"
   fi
-  for round in 1 2 3; do
-    hyperfine -N --warmup 5 --runs 30 --export-json "$work/$name.$round.json" "${cmds[@]}" >/dev/null
-  done
-  python3 - "$name" "$work/$name".[1-3].json <<'PY'
-import json, statistics, sys
-times = {}
-for path in sys.argv[2:]:
-    for r in json.load(open(path))['results']:
-        times.setdefault('original' if 'orig' in r['command'].split()[0] else 'ours', []).extend(r['times'])
-med = {k: statistics.median(v) * 1000 for k, v in times.items()}
-line = '%-15s ours %6.1f ms' % (sys.argv[1], med['ours'])
-if 'original' in med:
-    line += '   original %6.1f ms   ratio %.2fx' % (med['original'], med['ours'] / med['original'])
-print(line)
-PY
+  cmds+=("ours=$work/aws-vault $* exec --json bench-user")
+  echo "-- $name"
+  bench/alternate.py "$runs" "${cmds[@]}"
   "$work/aws-vault" "$@" remove -f bench-user >/dev/null 2>&1 || true
 }
 
-echo "== exec --json, cached session (median of 3 x 30 runs each)"
+runs=${RUNS:-60}
+echo "== exec --json, cached session: medians of $runs runs each, run in turn (ratios: ours / original)"
 AWS_VAULT_BACKEND=file bench file --backend file
 if command -v keyctl >/dev/null; then bench keyctl --backend keyctl; fi
 
@@ -115,23 +105,9 @@ if command -v kwalletd5 >/dev/null && command -v dbus-run-session >/dev/null; th
   unset DBUS_SESSION_BUS_ADDRESS
 fi
 
-echo "== --version: $base against this tree (median of 6 x 50 runs each)"
+echo "== --version: $base against this tree (medians of 300 runs each, in turn)"
 mkdir "$work/base"
 git archive "$base" | tar -x -C "$work/base"
 (cd "$work/base" && CGO_ENABLED=0 go build -o "$work/aws-vault-base" .)
-for round in 1 2 3 4 5 6; do
-  hyperfine -N --warmup 10 --runs 50 --export-json "$work/version$round.json" \
-    "$work/aws-vault-base --version" "$work/aws-vault --version" >/dev/null
-done
-python3 - "$work"/version[1-6].json <<'PY'
-import json, statistics, sys
-times = {}
-for path in sys.argv[1:]:
-    for r in json.load(open(path))['results']:
-        times.setdefault(r['command'].split()[0].split('/')[-1], []).extend(r['times'])
-med = {k: statistics.median(v) * 1000 for k, v in times.items()}
-for k in med:
-    print('%-16s median %.2f ms' % (k, med[k]))
-print('this tree / base: %.3fx' % (med['aws-vault'] / med['aws-vault-base']))
-PY
+bench/alternate.py 300 "base=$work/aws-vault-base --version" "this=$work/aws-vault --version"
 ls -l "$work/aws-vault-base" "$work/aws-vault" | awk '{print $5, $NF}'
