@@ -76,6 +76,15 @@ func (k *Keyring) opVault() string {
 	return k.opts.Getenv("OP_VAULT_ID")
 }
 
+// opConnectHost is --op-connect-host, else OP_CONNECT_HOST (the Connect
+// client's own variable, which the fork also reads).
+func (k *Keyring) opConnectHost() string {
+	if h := k.opts.OnePassword.ConnectHost; h != "" {
+		return h
+	}
+	return k.opts.Getenv("OP_CONNECT_HOST")
+}
+
 func (k *Keyring) opToken(backend string) string {
 	for _, v := range opTokenVars[backend] {
 		if t := k.opts.Getenv(v); t != "" {
@@ -95,13 +104,13 @@ func (k *Keyring) onePasswordUsable(backend string) (string, error) {
 	}
 	switch backend {
 	case OPConnect:
-		if k.opts.OnePassword.ConnectHost == "" {
-			return "", errors.New("no Connect server: set --op-connect-host or AWS_VAULT_OP_CONNECT_HOST")
+		if k.opConnectHost() == "" {
+			return "", errors.New("no Connect server: set --op-connect-host, AWS_VAULT_OP_CONNECT_HOST or OP_CONNECT_HOST")
 		}
 		if k.opToken(backend) == "" && k.opts.OnePassword.Token == nil {
 			return "", errors.New("no Connect token: set AWS_VAULT_OP_CONNECT_TOKEN or OP_CONNECT_TOKEN")
 		}
-		return fmt.Sprintf("Connect server %s, vault %s (%s)", k.opts.OnePassword.ConnectHost, k.opVault(), helper), nil
+		return fmt.Sprintf("Connect server %s, vault %s (%s)", k.opConnectHost(), k.opVault(), helper), nil
 	case OP:
 		if k.opToken(backend) == "" && k.opts.OnePassword.Token == nil {
 			return "", errors.New("no service account token: set AWS_VAULT_OP_SERVICE_ACCOUNT_TOKEN or OP_SERVICE_ACCOUNT_TOKEN")
@@ -149,14 +158,14 @@ type opRing struct {
 	helper string
 	config OPConfig
 
-	mu   sync.Mutex // one call at a time
-	cmd  *exec.Cmd
+	mu  sync.Mutex // one call at a time
+	cmd *exec.Cmd
 	// running is the helper's process, for Abort, which runs while a
 	// call holds mu.
 	running atomic.Pointer[os.Process]
-	in   io.WriteCloser
-	out  *bufio.Reader
-	errs *tailBuffer
+	in      io.WriteCloser
+	out     *bufio.Reader
+	errs    *tailBuffer
 }
 
 func (k *Keyring) openOnePassword(backend string) (kr.Keyring, error) {
@@ -165,7 +174,7 @@ func (k *Keyring) openOnePassword(backend string) (kr.Keyring, error) {
 	}
 	helper, _ := k.opHelper()
 	o := k.opts.OnePassword
-	cfg := OPConfig{Backend: backend, VaultID: k.opVault(), ConnectHost: o.ConnectHost, ItemTitlePrefix: o.ItemTitlePrefix,
+	cfg := OPConfig{Backend: backend, VaultID: k.opVault(), ConnectHost: k.opConnectHost(), ItemTitlePrefix: o.ItemTitlePrefix,
 		ItemTag: o.ItemTag, DesktopAccount: o.DesktopAccount, Timeout: o.Timeout}
 	if cfg.ItemTitlePrefix == "" {
 		cfg.ItemTitlePrefix = ServiceName

@@ -3,6 +3,7 @@
 package keyring
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -27,7 +28,15 @@ func (p *procGroups) run(cmd *exec.Cmd) error {
 	}
 	cmd.SysProcAttr.Setpgid = true
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	// A signal aws-vault was started ignoring (SIGINT and SIGQUIT for a
+	// shell's background job, SIGHUP under nohup) stays ignored: watching
+	// it would undo that, and a Ctrl-C meant for the foreground job would
+	// end this one's pass.
+	for _, s := range []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		if !signal.Ignored(s) {
+			signal.Notify(sigs, s)
+		}
+	}
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
 		return err
@@ -55,7 +64,12 @@ func (p *procGroups) run(cmd *exec.Cmd) error {
 		signal.Stop(sigs)
 		signal.Reset(sig)
 		_ = syscall.Kill(os.Getpid(), sig.(syscall.Signal))
-		return <-waited
+		<-waited
+		// The signal ends the process from another thread; give it the
+		// moment it takes rather than return first and exit 1. (Should
+		// something else have ignored it meanwhile, carry on and fail.)
+		time.Sleep(time.Second)
+		return fmt.Errorf("interrupted by %v", sig)
 	}
 }
 
