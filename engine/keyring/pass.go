@@ -24,7 +24,11 @@ import (
 // the library, whose processes outlive a timeout.
 type passRing struct {
 	cmd, dir, prefix string
-	procs            procGroups
+	// gpg, when set, is the gpg that reads entries directly, as `pass
+	// show` would run it (see openPass), with gpgOpts its options.
+	gpg     string
+	gpgOpts []string
+	procs   procGroups
 }
 
 // passDir is pass's store: --pass-dir, else PASSWORD_STORE_DIR, else
@@ -64,11 +68,48 @@ func (k *Keyring) openPass() (kr.Keyring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the pass command %q is not found: %v", cmd, unwrapExec(err))
 	}
-	return &passRing{cmd: path, dir: k.passDir(), prefix: k.opts.PassPrefix}, nil
+	p := &passRing{cmd: path, dir: k.passDir(), prefix: k.opts.PassPrefix}
+	p.gpg, p.gpgOpts = k.passGPG()
+	return p, nil
+}
+
+// passGPG returns the gpg command and options `pass show` decrypts an
+// entry with, so that reads can skip the pass script (a bash script that
+// starts tty, which, getopt and two base64 before gpg: most of a read's
+// time apart from gpg's own). Only for pass itself: a --pass-cmd other
+// than pass, or PASSWORD_STORE_GPG_OPTS (words pass splits as bash does),
+// keep every read going through the pass command. Writes and removals
+// always go through it (recipients, git).
+func (k *Keyring) passGPG() (string, []string) {
+	if c := k.opts.PassCmd; c != "" && c != "pass" {
+		return "", nil
+	}
+	if k.opts.Getenv("PASSWORD_STORE_GPG_OPTS") != "" {
+		return "", nil
+	}
+	// pass: gpg2 when there is one, else gpg; --batch --use-agent with
+	// gpg2 or an agent named in GPG_AGENT_INFO.
+	opts := []string{"-d", "--quiet", "--yes", "--compress-algo=none", "--no-encrypt-to"}
+	if path, err := exec.LookPath("gpg2"); err == nil {
+		return path, append(opts, "--batch", "--use-agent")
+	}
+	path, err := exec.LookPath("gpg")
+	if err != nil {
+		return "", nil
+	}
+	if k.opts.Getenv("GPG_AGENT_INFO") != "" {
+		opts = append(opts, "--batch", "--use-agent")
+	}
+	return path, opts
 }
 
 func (p *passRing) command(stdin []byte, args ...string) ([]byte, error) {
-	cmd := exec.Command(p.cmd, args...)
+	return p.run(p.cmd, stdin, args...)
+}
+
+// run runs prog (pass, or gpg for a read) in a process group of its own.
+func (p *passRing) run(prog string, stdin []byte, args ...string) ([]byte, error) {
+	cmd := exec.Command(prog, args...)
 	cmd.Env = append(os.Environ(), "PASSWORD_STORE_DIR="+p.dir)
 	if os.Getenv("GPG_TTY") == "" {
 		// pass asks tty(1) on its own stdin, which is not the terminal
@@ -87,17 +128,19 @@ func (p *passRing) command(stdin []byte, args ...string) ([]byte, error) {
 	if err != nil {
 		msg := strings.TrimSpace(errOut.String())
 		if msg == "" {
-			return nil, fmt.Errorf("%s %s: %v", filepath.Base(p.cmd), args[0], err)
+			return nil, fmt.Errorf("%s %s: %v", filepath.Base(prog), args[0], err)
 		}
-		return nil, fmt.Errorf("%s %s: %v: %s", filepath.Base(p.cmd), args[0], err, msg)
+		return nil, fmt.Errorf("%s %s: %v: %s", filepath.Base(prog), args[0], err, msg)
 	}
 	return out.Bytes(), nil
 }
 
 func (p *passRing) name(key string) string { return filepath.Join(p.prefix, key) }
 
+func (p *passRing) file(key string) string { return filepath.Join(p.dir, p.prefix, key+".gpg") }
+
 func (p *passRing) exists(key string) bool {
-	_, err := os.Stat(filepath.Join(p.dir, p.prefix, key+".gpg"))
+	_, err := os.Stat(p.file(key))
 	return err == nil
 }
 
@@ -105,7 +148,13 @@ func (p *passRing) Get(key string) (kr.Item, error) {
 	if !p.exists(key) {
 		return kr.Item{}, kr.ErrKeyNotFound
 	}
-	out, err := p.command(nil, "show", p.name(key))
+	var out []byte
+	var err error
+	if p.gpg != "" {
+		out, err = p.run(p.gpg, nil, append(p.gpgOpts, p.file(key))...)
+	} else {
+		out, err = p.command(nil, "show", p.name(key))
+	}
 	if err != nil {
 		return kr.Item{}, err
 	}
