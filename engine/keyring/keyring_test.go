@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -282,6 +283,24 @@ func TestAutoOrderNeverPicksKeyctl(t *testing.T) {
 	}
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && b != "file" {
 		t.Errorf("picked %q", b)
+	}
+}
+
+// The 1Password backends are opt-in, as in the fork: configured and
+// usable, they are still not an automatic choice, and file comes last.
+func TestAutoOrderLeavesOnePasswordOut(t *testing.T) {
+	order := AutoOrder()
+	if order[len(order)-1] != File {
+		t.Errorf("file is not last: %v", order)
+	}
+	if runtime.GOOS == "linux" && strings.Join(order, " ") != "secret-service kwallet pass passage file" {
+		t.Errorf("linux order: %v", order)
+	}
+	home := t.TempDir()
+	env := map[string]string{"HOME": home, "AWS_VAULT_OP_SERVICE_ACCOUNT_TOKEN": "ops_x", "OP_CONNECT_TOKEN": "t", "OP_VAULT_ID": "v", "OP_CONNECT_HOST": "http://127.0.0.1:1"}
+	k := New(Options{FileDir: filepath.Join(home, "keys"), Getenv: func(s string) string { return env[s] }, Passphrase: func(string) (string, error) { return "p", nil }})
+	if b, _, err := k.Default(); err != nil || strings.HasPrefix(b, "op") {
+		t.Errorf("default %q, %v", b, err)
 	}
 }
 
