@@ -178,6 +178,29 @@ func init() {
 		}
 	}
 	scriptCmds["ptyrun"] = ptyRun
+	// otheruser: a user other than root to run aws-vault as (for limits
+	// the kernel puts on every user but root): OTHER_UID, a uid of no
+	// account (so nothing it owns is anyone's), and OTHER_DIR, a directory
+	// it can use, holding bin/aws-vault (a copy of this test binary, which
+	// it cannot reach in $WORK) and home/, its own. Removed at the end.
+	scriptCmds["otheruser"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		uid := 300000 + os.Getpid()%100000
+		dir, err := os.MkdirTemp("", "aws-vault-otheruser-")
+		ts.Check(err)
+		ts.Defer(func() { os.RemoveAll(dir) })
+		ts.Check(os.Chmod(dir, 0o755))
+		ts.Check(os.MkdirAll(filepath.Join(dir, "bin"), 0o755))
+		self, err := exec.LookPath("aws-vault")
+		ts.Check(err)
+		b, err := os.ReadFile(self)
+		ts.Check(err)
+		ts.Check(os.WriteFile(filepath.Join(dir, "bin", "aws-vault"), b, 0o755))
+		home := filepath.Join(dir, "home")
+		ts.Check(os.Mkdir(home, 0o700))
+		ts.Check(os.Chown(home, uid, uid))
+		ts.Setenv("OTHER_UID", strconv.Itoa(uid))
+		ts.Setenv("OTHER_DIR", dir)
+	}
 }
 
 // alive reports whether pid runs (a zombie has ended).

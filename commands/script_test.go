@@ -330,6 +330,9 @@ func TestScripts(t *testing.T) {
 				}
 				return true, nil
 			}
+			if cond == "root" {
+				return os.Geteuid() == 0, nil
+			}
 			if cond == "strace" {
 				_, err := exec.LookPath("strace")
 				if err != nil && os.Getenv("REQUIRE_SHELLS") == "1" {

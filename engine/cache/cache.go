@@ -125,7 +125,7 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		// STS has answered: the credentials are good whether or not they
 		// can be kept, so the command goes on, and the user is told.
 		if p.Warn != nil {
-			fmt.Fprintf(p.Warn, "aws-vault: warning: the session of %s could not be cached, so the next command will ask STS again: %v\n", p.Describe, err)
+			fmt.Fprintf(p.Warn, "aws-vault: warning: the new credentials (%s) could not be cached, so the next command will fetch them again: %v\n", p.Describe, err)
 		}
 		return toCreds(sess, "fetched"), nil
 	}
