@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -162,6 +163,34 @@ func init() {
 		ts.Setenv("OP_CONNECT_TOKEN", "connect-token-for-tests")
 		ts.Setenv("AWS_VAULT_OP_CONNECT_HOST", fake.URL())
 		ts.Setenv("AWS_VAULT_OP_VAULT_ID", vault)
+	}
+	// silentserver: a server that takes connections and never answers;
+	// SILENT_URL is its address.
+	scriptCmds["silentserver"] = func(ts *testscript.TestScript, neg bool, args []string) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		ts.Check(err)
+		var mu sync.Mutex
+		var conns []net.Conn
+		go func() {
+			for {
+				c, err := l.Accept()
+				if err != nil {
+					return
+				}
+				mu.Lock()
+				conns = append(conns, c)
+				mu.Unlock()
+			}
+		}()
+		ts.Defer(func() {
+			l.Close()
+			mu.Lock()
+			for _, c := range conns {
+				c.Close()
+			}
+			mu.Unlock()
+		})
+		ts.Setenv("SILENT_URL", "http://"+l.Addr().String())
 	}
 	// gone PIDFILE...: the processes whose pids the files hold have ended.
 	scriptCmds["gone"] = func(ts *testscript.TestScript, neg bool, args []string) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"time"
 
 	kr "github.com/99designs/keyring"
@@ -138,6 +139,16 @@ func handle(ring *Ring, timeout time.Duration, req keyring.OPRequest) keyring.OP
 		resp.NotFound = true
 	} else if err != nil {
 		resp.Error = err.Error()
+		if timedOut(err) {
+			resp.Error = fmt.Sprintf("1Password did not answer within %s (--op-timeout): %v", timeout, err)
+		}
 	}
 	return resp
+}
+
+// timedOut reports whether err is a call given up at the timeout (the
+// Connect client's HTTP timeout, or the context's deadline).
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
