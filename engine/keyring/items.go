@@ -126,7 +126,7 @@ func isOldSessionKey(key string) bool {
 
 // IsCredentialsKey reports whether an item key names long-term credentials.
 func IsCredentialsKey(key string) bool {
-	if strings.HasPrefix(key, oidcPrefix) || isOldSessionKey(key) {
+	if strings.HasPrefix(key, oidcPrefix) || isOldSessionKey(key) || isTempKey(key) {
 		return false
 	}
 	_, isSession := ParseSessionKey(key)
