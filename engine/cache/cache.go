@@ -58,8 +58,12 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		log.Printf("%s: no cached session", p.Describe)
 	case errors.As(err, &bad):
 		// The original treats any failure to read the cache as a miss; a
-		// damaged item must not make the profile unusable.
+		// damaged item must not make the profile unusable. It goes now,
+		// so that the new session is written into a keyring without it.
 		log.Printf("%s: ignoring the cached session: %v; it will be replaced", p.Describe, bad)
+		if err := p.Ring.Remove(bad.Key); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			log.Printf("%s: removing the unreadable cached session: %v", p.Describe, err)
+		}
 	default:
 		return aws.Credentials{}, err
 	}
@@ -69,11 +73,6 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	}
 	if sess.Expiration.IsZero() {
 		log.Printf("%s: the credentials have no expiry: not cached", p.Describe)
-		if bad != nil {
-			if err := p.Ring.Remove(bad.Key); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-				log.Printf("%s: removing the unreadable cached session: %v", p.Describe, err)
-			}
-		}
 		return toCreds(sess, "fetched"), nil
 	}
 	if err := p.Ring.SetSession(p.Key, sess); err != nil {
