@@ -14,6 +14,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/aws-vault/aws-vault/completions"
+	"github.com/aws-vault/aws-vault/internal/nodump"
 )
 
 // CLI is the whole command tree.
@@ -87,6 +88,11 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // Main runs aws-vault with args (without the program name) and returns the
 // exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	// Before anything is read: no other process of the user may read the
+	// keys, sessions or passphrase this one will hold (see nodump).
+	if err := nodump.Set(); err != nil {
+		fmt.Fprintf(stderr, "aws-vault: warning: %v\n", err)
+	}
 	if len(args) == 0 {
 		// As the original: no command shows the help, with success.
 		args = []string{"--help"}
