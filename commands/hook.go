@@ -224,11 +224,35 @@ func (c *AllowCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	if err := found.CheckAllowable(); err != nil {
+		return err
+	}
 	if err := (dirprofile.Trust{Dir: dirprofile.TrustDir(a.Getenv)}).Allow(found); err != nil {
 		return fmt.Errorf("recording trust in %s: %w", found.Path, err)
 	}
-	fmt.Fprintf(a.Stdout, "Allowed %s (profile %s)\n", found.Path, settings.Profile)
+	where := ""
+	if dir := allowedFrom(c.Path); dir != "" && filepath.Dir(found.Path) != dir {
+		// The directory has none of its own: say whose file it is.
+		where = fmt.Sprintf(", the nearest %s above %s, which has none", dirprofile.FileName, dir)
+	}
+	fmt.Fprintf(a.Stdout, "Allowed %s (profile %s)%s\n", found.Path, settings.Profile, where)
 	return nil
+}
+
+// allowedFrom is the directory allow was given (or the current one), or
+// "" when it was given a file.
+func allowedFrom(arg string) string {
+	if arg == "" {
+		arg = "."
+	}
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return ""
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return ""
+	}
+	return abs
 }
 
 // DenyCmd revokes trust in a directory's .awsprofile.

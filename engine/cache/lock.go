@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aws-vault/aws-vault/internal/fileowner"
 )
 
 // The lock between processes is a file per session slot, locked with
@@ -95,11 +97,11 @@ func privateDir(dir string, parents bool) error {
 	case !fi.IsDir():
 		return fmt.Errorf("%s is not a directory", dir)
 	}
-	if err := ownedByUser(fi); err != nil {
+	if err := fileowner.Check(fi); err != nil {
 		return fmt.Errorf("%s %w", dir, err)
 	}
-	if perm := fi.Mode().Perm(); onUnix && perm&0o022 != 0 {
-		return fmt.Errorf("%s has mode %04o: others can write to it", dir, perm)
+	if fileowner.OthersCanWrite(fi) {
+		return fmt.Errorf("%s has mode %04o: others can write to it", dir, fi.Mode().Perm())
 	}
 	return nil
 }

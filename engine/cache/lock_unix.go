@@ -4,27 +4,12 @@ package cache
 
 import (
 	"errors"
-	"fmt"
-	"io/fs"
 	"os"
-	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/aws-vault/aws-vault/internal/fileowner"
 )
-
-const onUnix = true
-
-// ownedByUser checks that fi belongs to the user running aws-vault.
-func ownedByUser(fi fs.FileInfo) error {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return nil
-	}
-	if uid := os.Getuid(); int(st.Uid) != uid {
-		return fmt.Errorf("is owned by uid %d, not by you (uid %d)", st.Uid, uid)
-	}
-	return nil
-}
 
 // openLockFile opens (or creates) a lock file without following a
 // symlink, and checks that it is a regular file of the user.
@@ -41,7 +26,7 @@ func openLockFile(path string) (*os.File, error) {
 		err = errors.New("it is not a regular file")
 	}
 	if err == nil {
-		err = ownedByUser(fi)
+		err = fileowner.Check(fi)
 	}
 	if err != nil {
 		f.Close()

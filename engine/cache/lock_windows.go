@@ -4,17 +4,10 @@ package cache
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 
 	"golang.org/x/sys/windows"
 )
-
-const onUnix = false
-
-// ownedByUser is left to the directory's ACL on Windows, whose user
-// directories are private.
-func ownedByUser(fs.FileInfo) error { return nil }
 
 func openLockFile(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
