@@ -6,15 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/aws-vault/aws-vault/engine"
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/dirprofile"
 	"github.com/aws-vault/aws-vault/engine/hook"
 	"github.com/aws-vault/aws-vault/engine/prompt"
+	"github.com/aws-vault/aws-vault/internal/termsafe"
 	"github.com/aws-vault/aws-vault/shells"
 )
 
@@ -197,16 +196,11 @@ func hookEnv(getenv func(string) string) hook.Env {
 }
 
 // notice prints one line (or a few) on stderr, with every character that
-// could move the cursor or change the terminal shown as '?': a notice may
-// quote a file or directory name, or what an .awsprofile says.
+// could move the cursor or change the terminal escaped: a notice may quote
+// a file or directory name, or what an .awsprofile says. (engine/hook
+// escapes those within each line, newlines included.)
 func (a *App) notice(format string, args ...any) {
-	msg := strings.Map(func(r rune) rune {
-		if r == '\n' || unicode.IsPrint(r) {
-			return r
-		}
-		return '?'
-	}, fmt.Sprintf(format, args...))
-	fmt.Fprintf(a.Stderr, "aws-vault: %s\n", msg)
+	fmt.Fprintf(a.Stderr, "aws-vault: %s\n", termsafe.Text(fmt.Sprintf(format, args...)))
 }
 
 // AllowCmd trusts the .awsprofile of a directory as it is now.
@@ -235,7 +229,7 @@ func (c *AllowCmd) Run(a *App) error {
 		// The directory has none of its own: say whose file it is.
 		where = fmt.Sprintf(", the nearest %s above %s, which has none", dirprofile.FileName, dir)
 	}
-	fmt.Fprintf(a.Stdout, "Allowed %s (profile %s)%s\n", found.Path, settings.Profile, where)
+	fmt.Fprintf(a.Stdout, "Allowed %s (profile %s)%s\n", termsafe.Line(found.Path), settings.Profile, termsafe.Line(where))
 	return nil
 }
 
@@ -271,9 +265,9 @@ func (c *DenyCmd) Run(a *App) error {
 		return err
 	}
 	if had {
-		fmt.Fprintf(a.Stdout, "Denied %s\n", path)
+		fmt.Fprintf(a.Stdout, "Denied %s\n", termsafe.Line(path))
 	} else {
-		fmt.Fprintf(a.Stdout, "%s was not allowed\n", path)
+		fmt.Fprintf(a.Stdout, "%s was not allowed\n", termsafe.Line(path))
 	}
 	return nil
 }

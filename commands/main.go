@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws-vault/aws-vault/completions"
 	"github.com/aws-vault/aws-vault/internal/nodump"
+	"github.com/aws-vault/aws-vault/internal/termsafe"
 )
 
 // CLI is the whole command tree.
@@ -159,33 +160,35 @@ func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer,
 		if partial {
 			return 2, true
 		}
-		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		fmt.Fprintf(stderr, "aws-vault: error: %s\n", termsafe.Text(err.Error()))
 		return 1, false
 	}
 	if err := emptyProfileArg(ctx); err != nil {
-		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		fmt.Fprintf(stderr, "aws-vault: error: %s\n", termsafe.Text(err.Error()))
 		return 1, false
 	}
 	app.Globals = &cli.Globals
 	if app.Globals.Debug {
-		log.SetOutput(stderr)
+		// Debug notes name files, directories and what they say.
+		log.SetOutput(termsafe.Writer(stderr))
 		log.SetFlags(log.Ltime | log.Lmicroseconds)
 	} else {
 		log.SetOutput(io.Discard)
 	}
 	if err := app.validateGlobals(); err != nil {
-		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		fmt.Fprintf(stderr, "aws-vault: error: %s\n", termsafe.Text(err.Error()))
 		return 1, false
 	}
+	// Errors may quote a directory or file name, or what a file says.
 	if err := ctx.Run(); err != nil {
 		var exit *ExitError
 		if errors.As(err, &exit) {
 			if exit.Err != nil {
-				fmt.Fprintf(stderr, "aws-vault: %v\n", exit.Err)
+				fmt.Fprintf(stderr, "aws-vault: %s\n", termsafe.Text(exit.Err.Error()))
 			}
 			return exit.Code, false
 		}
-		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		fmt.Fprintf(stderr, "aws-vault: error: %s\n", termsafe.Text(err.Error()))
 		return 1, false
 	}
 	return 0, false
