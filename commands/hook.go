@@ -118,11 +118,20 @@ func (c *HookExecCmd) Run(a *App) error {
 	finish := func(d hook.Decision, env *engine.Env) error {
 		var err error
 		once.do(func() {
+			out, rerr := render(sh, c.Format, a.planFor(d, env, false, now))
+			if rerr != nil && d.Action == hook.Load {
+				// Credentials the shell cannot hold (a NUL byte from a
+				// credential_process) fail the load like any other
+				// failure: a notice, and a retry after a minute, not
+				// an error at the next prompts.
+				d = d.Failed("cannot put the credentials into the shell: "+firstLine(rerr), false, now)
+				env = nil
+				out, rerr = render(sh, c.Format, a.planFor(d, env, false, now))
+			}
 			if d.Notice != "" {
 				a.notice("%s", d.Notice)
 			}
-			var out string
-			if out, err = render(sh, c.Format, a.planFor(d, env, false, now)); err == nil {
+			if err = rerr; err == nil {
 				_, err = fmt.Fprint(a.Stdout, out)
 			}
 		})

@@ -117,9 +117,11 @@ type Settings struct {
 //	region = eu-west-1   (optional)
 //	duration = 2h        (optional, with a unit)
 //
-// A file holding just a profile name on one line is accepted too.
+// A file holding just a profile name on one line is accepted too; the
+// name keeps its case (profile names are case-sensitive), while the keys
+// are read in any case.
 func Parse(path string, data []byte) (Settings, error) {
-	f, err := ini.LoadSources(ini.LoadOptions{AllowBooleanKeys: true, SpaceBeforeInlineComment: true, InsensitiveKeys: true}, data)
+	f, err := ini.LoadSources(ini.LoadOptions{AllowBooleanKeys: true, SpaceBeforeInlineComment: true}, data)
 	if err != nil {
 		return Settings{}, fmt.Errorf("%s: %w", path, err)
 	}
@@ -129,16 +131,19 @@ func Parse(path string, data []byte) (Settings, error) {
 	}
 	var s Settings
 	keys := sec.Keys()
-	if len(keys) == 1 && !sec.HasKey("profile") && keys[0].Value() == "true" && !strings.Contains(string(data), "=") {
+	if len(keys) == 1 && keys[0].Value() == "true" && !strings.Contains(string(data), "=") {
 		s.Profile = keys[0].Name()
 		return s, validName(path, s.Profile)
 	}
 	for _, k := range keys {
 		v := strings.TrimSpace(k.Value())
-		switch k.Name() {
+		switch strings.ToLower(k.Name()) {
 		case "profile":
 			s.Profile = v
 		case "region":
+			if v != "" && !validRegion(v) {
+				return Settings{}, fmt.Errorf("%s: region %q is not a region name (such as eu-west-1)", path, v)
+			}
 			s.Region = v
 		case "duration":
 			d, err := config.ParseDuration(v)
@@ -154,6 +159,23 @@ func Parse(path string, data []byte) (Settings, error) {
 		return Settings{}, fmt.Errorf("%s: no profile; write profile = NAME", path)
 	}
 	return s, validName(path, s.Profile)
+}
+
+// validRegion accepts what region names are made of: letters, digits,
+// '-', '_' and '.' (AWS's are like eu-west-1; local endpoints may use
+// others). Anything else could not be put into a shell variable as is, or
+// would show on the terminal.
+func validRegion(r string) bool {
+	if r == "" || len(r) > 64 {
+		return false
+	}
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func validName(path, name string) error {
