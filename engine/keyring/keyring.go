@@ -224,6 +224,7 @@ func (k *Keyring) Keys() ([]string, error) {
 	if err != nil {
 		return nil, k.wrap(err, "listing items")
 	}
+	keys = withoutTemp(keys)
 	sort.Strings(keys)
 	return keys, nil
 }
@@ -253,7 +254,8 @@ func (k *Keyring) Get(key string) (kr.Item, error) {
 
 // Set writes one item. On the file backend the passphrase is first checked
 // (see verifyFilePassphrase), so a mistyped passphrase never encrypts new
-// items under a second key.
+// items under a second key. A failed write leaves the item that was there
+// (see write.go).
 func (k *Keyring) Set(item kr.Item) error {
 	if err := k.open(); err != nil {
 		return err
@@ -264,7 +266,7 @@ func (k *Keyring) Set(item kr.Item) error {
 	if err := k.verifyFilePassphrase(item.Key); err != nil {
 		return err
 	}
-	err := k.timed(k.backend, fmt.Sprintf("writing %q", item.Key), func() error { return k.ring.Set(item) })
+	err := k.timed(k.backend, fmt.Sprintf("writing %q", item.Key), func() error { return k.write(item) })
 	if err != nil {
 		return k.itemError(err, "writing", item.Key)
 	}

@@ -500,6 +500,19 @@ func TestFileMixedPassphrases(t *testing.T) {
 	if !errors.As(err, &wp) || len(wp.Decrypts) == 0 || !strings.Contains(err.Error(), "more than one passphrase") || !strings.Contains(err.Error(), `"bob"`) {
 		t.Errorf("alice with bob's passphrase: %v", err)
 	}
+	// alice's session, cached under alice's passphrase, is not taken for
+	// a damaged item (and removed) when bob's passphrase cannot open it.
+	alice := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "alice's", nil }})
+	aliceSlot := SessionKey{Type: "sts.GetSessionToken", ProfileName: "alice"}
+	if err := alice.SetSession(aliceSlot, Session{AccessKeyID: "ASIAALICE", SecretAccessKey: "x", Expiration: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatalf("caching alice's session under alice's passphrase: %v", err)
+	}
+	if _, _, err := bob.GetSession(aliceSlot); !errors.As(err, &wp) || !strings.Contains(err.Error(), "more than one passphrase") {
+		t.Errorf("alice's session with bob's passphrase: %v", err)
+	}
+	if s, _, err := alice.GetSession(aliceSlot); err != nil || s.AccessKeyID != "ASIAALICE" {
+		t.Errorf("alice's session after bob tried it: %+v %v", s, err)
+	}
 	// Replacing alice's item needs alice's passphrase.
 	if err := bob.SetCredentials("alice", LongTerm{AccessKeyID: "AKIAX", SecretAccessKey: "x"}); !errors.As(err, &wp) {
 		t.Errorf("overwriting alice's item under bob's passphrase: %v", err)
