@@ -172,7 +172,43 @@ func (p *passRing) Set(item kr.Item) error {
 	if err != nil {
 		return err
 	}
+	// pass truncates the entry's file before gpg writes the new one: a
+	// gpg that fails (a full disk, a missing recipient key, a kill) would
+	// leave it empty. The encrypted file as it was is kept and put back;
+	// reading the old entry instead would need the secret key (and maybe
+	// its passphrase) just to write.
+	file := p.file(item.Key)
+	old, rerr := os.ReadFile(file)
 	_, err = p.command(data, "insert", "-m", "-f", p.name(item.Key))
+	if err == nil || rerr != nil {
+		return err
+	}
+	if werr := replaceFile(file, old); werr != nil {
+		return fmt.Errorf("%w; putting back the entry that was there failed too: %v", err, werr)
+	}
+	return fmt.Errorf("%w; the entry that was there was put back", err)
+}
+
+// replaceFile writes data to path through a synced temporary file renamed
+// over it.
+func replaceFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".aws-vault-*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+	}
 	return err
 }
 
