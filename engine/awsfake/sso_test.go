@@ -177,8 +177,11 @@ func TestSSOErrors(t *testing.T) {
 	wantAPIError(t, err, "InvalidClientException", 401)
 
 	reg, da := deviceFlow(t, oidc)
-	_, err = oidc.CreateToken(ctx, &ssooidc.CreateTokenInput{ClientId: reg.ClientId, ClientSecret: reg.ClientSecret, DeviceCode: da.DeviceCode, GrantType: aws.String("refresh_token")})
+	_, err = oidc.CreateToken(ctx, &ssooidc.CreateTokenInput{ClientId: reg.ClientId, ClientSecret: reg.ClientSecret, DeviceCode: da.DeviceCode, GrantType: aws.String("password")})
 	wantAPIError(t, err, "UnsupportedGrantTypeException", 400)
+	// A client without scopes got no refresh token: any is invalid.
+	_, err = oidc.CreateToken(ctx, &ssooidc.CreateTokenInput{ClientId: reg.ClientId, ClientSecret: reg.ClientSecret, RefreshToken: aws.String("aorFAKEnope"), GrantType: aws.String("refresh_token")})
+	wantAPIError(t, err, "InvalidGrantException", 400)
 	// The device code expires.
 	srv.SetNow(func() time.Time { return t0.Add(11 * time.Minute) })
 	_, err = createToken(oidc, reg, da)
