@@ -60,6 +60,7 @@ import (
 //	    → {"roleCredentials": {accessKeyId, secretAccessKey, sessionToken, expiration (ms since the epoch)}}
 //	GET /assignment/accounts?max_result=&next_token=     → {"accountList": [{accountId, accountName, emailAddress}], "nextToken"}
 //	GET /assignment/roles?account_id=&max_result=&next_token= → {"roleList": [{accountId, roleName}], "nextToken"}
+//	POST /logout                                         → 200, the token revoked
 //
 // The two lists are paginated: a page holds max_result entries, at most
 // SSOPageSize (default 20 accounts, 10 roles), sorted by account id and
@@ -358,7 +359,7 @@ func (s *Server) SSOClients() []SSOClient {
 func isSSOPath(path string) bool {
 	switch path {
 	case "/client/register", "/device_authorization", "/token", "/authorize", "/federation/credentials",
-		"/assignment/accounts", "/assignment/roles", "/device", "/_test/approve":
+		"/assignment/accounts", "/assignment/roles", "/logout", "/device", "/_test/approve":
 		return true
 	}
 	return false
@@ -415,6 +416,8 @@ func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
 		service, action = "sso", "ListAccounts"
 	case "/assignment/roles":
 		service, action = "sso", "ListAccountRoles"
+	case "/logout":
+		service, action = "sso", "Logout"
 	case "/device":
 		service, action = "sso-device", "VerificationPage"
 	case "/_test/approve":
@@ -509,6 +512,14 @@ func (s *Server) sso1(r *http.Request, body []byte, action string, call *Call) s
 			return ssoReply{err: portalError(f.status, f.code, f.text())}
 		}
 		return s.ssoGetRoleCredentials(r.Header.Get("x-amz-sso_bearer_token"), q.Get("account_id"), q.Get("role_name"), now, call)
+	case "Logout":
+		// The token is revoked; an unknown one is 401, as the service does.
+		tok := r.Header.Get("x-amz-sso_bearer_token")
+		if _, ok := s.sso.tokens[tok]; !ok || tok == "" {
+			return ssoReply{err: portalError(401, "UnauthorizedException", "Session token not found or invalid")}
+		}
+		delete(s.sso.tokens, tok)
+		return ssoReply{text: ""}
 	case "ListAccounts", "ListAccountRoles":
 		for _, k := range []string{"account_id", "max_result"} {
 			if v := q.Get(k); v != "" {
