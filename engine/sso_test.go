@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -339,5 +340,58 @@ func TestSSOErrors(t *testing.T) {
 	}
 	if _, err := w.ring.GetOIDCToken(ssoStartURL); err != keyring.ErrNotFound {
 		t.Errorf("token after a failed sign-in: %v", err)
+	}
+}
+
+func TestSSOAssignmentsPaginatedAndThrottled(t *testing.T) {
+	w := newSSOWorld(t)
+	w.fake.RemoveSSOAssignment("444444444444", "Developer")
+	w.fake.RemoveSSOAssignment("444444444444", "Operator")
+	w.fake.RemoveSSOAssignment("555555555555", "ReadOnly")
+	for i := range 30 {
+		for _, r := range []string{"Admin", "Developer", "ReadOnly"} {
+			w.fake.AddSSOAssignment(awsfake.SSOAssignment{AccountID: fmt.Sprintf("1000000000%02d", i), AccountName: fmt.Sprintf("team-%d", i), RoleName: r})
+		}
+	}
+	// An account with hundreds of roles: 31 pages of 10.
+	for r := range 301 {
+		w.fake.AddSSOAssignment(awsfake.SSOAssignment{AccountID: "999999999999", AccountName: "big", RoleName: fmt.Sprintf("Role%03d", r)})
+	}
+	w.fake.SetSSORateLimit(20)
+	var progress []int
+	info, got, err := w.engine(t, nil).SSOAssignments(context.Background(), "corp", func(done, total int) {
+		if total != 31 {
+			t.Errorf("total %d", total)
+		}
+		progress = append(progress, done)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.StartURL != ssoStartURL || info.Region != "eu-west-1" {
+		t.Errorf("session %+v", info)
+	}
+	if len(got) != 90+301 || got[0] != (engine.SSOAssignment{AccountID: "100000000000", AccountName: "team-0", RoleName: "Admin"}) ||
+		got[len(got)-1] != (engine.SSOAssignment{AccountID: "999999999999", AccountName: "big", RoleName: "Role300"}) {
+		t.Errorf("%d assignments, first %+v last %+v", len(got), got[0], got[len(got)-1])
+	}
+	if len(progress) != 31 || progress[30] != 31 {
+		t.Errorf("progress %v", progress)
+	}
+	throttled := 0
+	for _, c := range w.fake.Calls() {
+		if c.Err == "TooManyRequestsException" {
+			throttled++
+		}
+	}
+	t.Logf("%d calls throttled and retried", throttled)
+	if throttled == 0 {
+		t.Errorf("no call was throttled: the test does not test throttling")
+	}
+
+	// A session that is not there, or cannot sign in, says so.
+	_, _, err = w.engine(t, nil).SSOAssignments(context.Background(), "nope", nil)
+	if err == nil || !strings.Contains(err.Error(), "has no [sso-session nope] section; it has: corp") {
+		t.Errorf("unknown session: %v", err)
 	}
 }

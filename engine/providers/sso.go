@@ -440,3 +440,10 @@ func SSOClients(region, oidcEndpoint, portalEndpoint string, hc *http.Client) (*
 	}
 	return ssooidc.New(oo), sso.New(po)
 }
+
+// Retoken returns a new access token in place of rejected, which the
+// portal refused: a refresh, or a sign-in.
+func (p *SSO) Retoken(ctx context.Context, rejected string) (string, error) {
+	tok, _, err := p.accessToken(ctx, rejected)
+	return tok, err
+}
