@@ -50,9 +50,11 @@ func CanOpenBrowser(goos string, getenv func(string) string) bool {
 // Open opens rawURL with the platform's opener (see Opener).
 //
 // The opener gets no terminal: its standard input, output and error are
-// the null device, so that nothing a browser or xdg-open prints (or a text
-// browser it falls back to) reaches the user's terminal, and no browser
-// takes over the terminal's input. Only its exit status is reported.
+// the null device, and (on Unix) it runs in a session of its own with no
+// controlling terminal, so that nothing a browser or xdg-open prints (or a
+// text browser it falls back to, even through /dev/tty) reaches the user's
+// terminal, and no browser takes over the terminal's input. Only its exit
+// status is reported.
 //
 // The URL has to be the opener's argument, so while the opener runs, other
 // users of the machine who can list processes may see it; the token in it
@@ -64,6 +66,7 @@ func Open(ctx context.Context, rawURL string, getenv func(string) string) error 
 	cmd.Env = childenv.Environ()
 	// nil: the null device (os/exec opens it for each).
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
+	detach(cmd)
 	if err := cmd.Start(); err != nil {
 		var ee *exec.Error
 		if errors.As(err, &ee) {

@@ -104,12 +104,7 @@ func (p *SSO) authCodeFlow(ctx context.Context) (keyring.OIDCToken, error) {
 	}
 	p.notice("aws-vault: to sign in to IAM Identity Center (%s)%s, open\n  %s\nin a browser on this computer. Waiting up to %s (Ctrl-C stops).\n",
 		p.StartURL, p.forProfile(), authURL, timeout)
-	if p.Open != nil {
-		if err := p.Open(ctx, authURL); err != nil {
-			p.notice("aws-vault: %v; open the URL above yourself\n", err)
-		}
-	}
-	stop := p.showWait(time.Now().Add(timeout), "")
+	stop := p.openAndShowWait(ctx, authURL, time.Now().Add(timeout), "")
 	code, err := cb.wait(ctx, timeout)
 	stop()
 	if err != nil {
@@ -241,6 +236,22 @@ func randomToken(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// openAndShowWait opens u in the browser (when p.Open is set) and shows
+// the wait (see showWait) from the start, while the opener runs too; an
+// opener's failure is said on a line of its own. The returned function
+// stops the display.
+func (p *SSO) openAndShowWait(ctx context.Context, u string, deadline time.Time, code string) func() {
+	stop := p.showWait(deadline, code)
+	if p.Open != nil {
+		if err := p.Open(ctx, u); err != nil {
+			stop()
+			p.notice("aws-vault: %v; open the URL above yourself\n", err)
+			stop = p.showWait(deadline, code)
+		}
+	}
+	return stop
+}
+
 // showWait shows, on a terminal, the time left until deadline, updated
 // every second on one line (with the user code, if any), until the
 // returned function is called. Elsewhere (a file, a pipe) it shows
@@ -314,12 +325,7 @@ func (p *SSO) deviceFlow(ctx context.Context) (keyring.OIDCToken, error) {
 	userCode := aws.ToString(auth.UserCode)
 	p.notice("aws-vault: to sign in to IAM Identity Center (%s)%s, open\n  %s\nand check that it shows the code %s. Waiting up to %s (Ctrl-C stops).\n",
 		p.StartURL, p.forProfile(), verify, userCode, ttl)
-	if p.Open != nil {
-		if err := p.Open(ctx, verify); err != nil {
-			p.notice("aws-vault: %v; open the URL above yourself\n", err)
-		}
-	}
-	stop := p.showWait(time.Now().Add(ttl), userCode)
+	stop := p.openAndShowWait(ctx, verify, time.Now().Add(ttl), userCode)
 	defer stop()
 
 	// The wait is real time, not the engine's clock: it is what the user
