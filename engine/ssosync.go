@@ -29,7 +29,8 @@ type SSOSession struct {
 
 // SSOListWorkers is how many ListAccountRoles calls run at once: the
 // portal's list calls are throttled (TooManyRequestsException), which the
-// SDK's retryer absorbs with backoff; a few at a time keeps it rare.
+// SDK's adaptive retryer absorbs by pacing the calls; a few at a time keeps
+// it rare.
 const SSOListWorkers = 8
 
 // ssoListAttempts is how often a throttled list call is tried.
@@ -83,9 +84,18 @@ func (e *Engine) SSOAssignments(ctx context.Context, session string, progress fu
 	if err != nil {
 		return info, nil, err
 	}
-	// Throttling is expected here: retried with backoff, and without the
-	// retry quota that would give up after a hundred or so.
-	retryer := retry.AddWithMaxAttempts(retry.NewStandard(func(so *retry.StandardOptions) { so.RateLimiter = ratelimit.None }), ssoListAttempts)
+	// Throttling is expected here. One retryer for every call of the sync,
+	// in the SDK's adaptive mode: once a call is throttled, it paces all of
+	// them (a client-side rate that follows the throttling), so the calls
+	// stay near the service's limit instead of each backing off on its
+	// own; and without the retry quota that would give up after a hundred
+	// or so throttles.
+	retryer := retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+			so.RateLimiter = ratelimit.None
+			so.MaxAttempts = ssoListAttempts
+		})
+	})
 	retry := func(o *sso.Options) { o.Retryer = retryer }
 	where := fmt.Sprintf("listing the accounts of [sso-session %s] (%s)", session, src.StartURL)
 
