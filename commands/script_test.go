@@ -68,6 +68,14 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 		}
 		ts.Value("fake").(*awsfake.Server).FailNext(args[0], args[1], status)
 	},
+	// loseanswer ACTION: the fake carries out its next ACTION call and
+	// closes the connection without answering (awsfake.Server.LoseNextAnswer).
+	"loseanswer": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 1 {
+			ts.Fatalf("usage: loseanswer ACTION")
+		}
+		ts.Value("fake").(*awsfake.Server).LoseNextAnswer(args[0])
+	},
 	// signintoken VAR [PRINCIPAL-PREFIX]: VAR is set to the last console
 	// sign-in token the fake issued, whose principal starts with the prefix.
 	"signintoken": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -398,6 +406,10 @@ func TestScripts(t *testing.T) {
 					}
 				}
 				return true, nil
+			}
+			if cond == "root" {
+				// Files of another user can be made with chown.
+				return os.Geteuid() == 0, nil
 			}
 			if cond == "strace" {
 				_, err := exec.LookPath("strace")

@@ -126,7 +126,7 @@ func isOldSessionKey(key string) bool {
 
 // IsCredentialsKey reports whether an item key names long-term credentials.
 func IsCredentialsKey(key string) bool {
-	if strings.HasPrefix(key, oidcPrefix) || isOldSessionKey(key) {
+	if strings.HasPrefix(key, oidcPrefix) || isOldSessionKey(key) || isTempKey(key) {
 		return false
 	}
 	_, isSession := ParseSessionKey(key)
@@ -230,8 +230,8 @@ func (k *Keyring) findSession(s SessionKey) (string, bool, error) {
 }
 
 // UnreadableSessionError says the item of a session slot exists but cannot
-// be used: the backend cannot decode it (a truncated or damaged file), or
-// its data is not a session. The original treats such an item as a miss;
+// be used: the backend cannot decode or decrypt it (a truncated or damaged
+// file; see damaged.go), or its data is not a session. The original treats such an item as a miss;
 // the session cache does too, and replaces it. A wrong file passphrase is
 // not this error: it is a WrongPassphraseError, which must stop the caller.
 type UnreadableSessionError struct {
@@ -255,14 +255,14 @@ func (k *Keyring) GetSession(s SessionKey) (Session, SessionKey, error) {
 		return Session{}, SessionKey{}, ErrNotFound
 	}
 	item, err := k.Get(key)
-	var itemErr *ItemError
-	switch {
-	case errors.Is(err, ErrNotFound):
+	if errors.Is(err, ErrNotFound) {
 		// Removed since it was listed (another process replaced it).
 		return Session{}, SessionKey{}, ErrNotFound
-	case errors.As(err, &itemErr):
-		return Session{}, SessionKey{}, &UnreadableSessionError{Key: key, Why: fmt.Sprintf("cannot be read by the %s backend: %v", itemErr.Backend, itemErr.Err)}
-	case err != nil:
+	}
+	if why, ok := k.cacheItemDamage(key, err); ok {
+		return Session{}, SessionKey{}, &UnreadableSessionError{Key: key, Why: why}
+	}
+	if err != nil {
 		return Session{}, SessionKey{}, err
 	}
 	var v sessionJSON
@@ -399,16 +399,17 @@ func ParseOIDCTokenKey(key string) (startURL string, ok bool) {
 	return strings.CutPrefix(key, oidcPrefix)
 }
 
-// GetOIDCToken reads the token cached for startURL, expired or not. An
-// item that does not decode is treated as absent (it will be replaced).
+// GetOIDCToken reads the token cached for startURL, expired or not. A
+// damaged item is reported under --debug, removed, and treated as absent
+// (it will be replaced; see damaged.go).
 func (k *Keyring) GetOIDCToken(startURL string) (OIDCToken, error) {
-	item, err := k.Get(OIDCTokenKey(startURL))
+	var v oidcTokenJSON
+	_, err := k.getCacheItem("IAM Identity Center token", OIDCTokenKey(startURL), func(item kr.Item) bool {
+		v = oidcTokenJSON{}
+		return json.Unmarshal(item.Data, &v) == nil && v.Token.AccessToken != nil && *v.Token.AccessToken != ""
+	})
 	if err != nil {
 		return OIDCToken{}, err
-	}
-	var v oidcTokenJSON
-	if err := json.Unmarshal(item.Data, &v); err != nil || v.Token.AccessToken == nil || *v.Token.AccessToken == "" {
-		return OIDCToken{}, ErrNotFound
 	}
 	deref := func(s *string) string {
 		if s == nil {
