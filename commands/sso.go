@@ -37,6 +37,11 @@ var (
 	// nameUnsafe is what a profile name made from an account name must not
 	// hold: ini syntax, white space, shell quoting trouble.
 	nameUnsafe = regexp.MustCompile(`[^A-Za-z0-9._@+=-]+`)
+	// accountIDRE and roleNameRE are what AWS allows in an account id and
+	// a permission set's role name: anything else from the portal is not
+	// written into the config.
+	accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
+	roleNameRE  = regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]{1,64}$`)
 )
 
 // Run lists the assignments and writes (or shows) the block.
@@ -91,6 +96,10 @@ func (c *SSOSyncCmd) Run(a *App) error {
 	block := &config.SSOBlock{Session: session, Options: "name-template=" + template + " region=" + region}
 	owner := map[string]engine.SSOAssignment{}
 	for _, as := range assignments {
+		if !accountIDRE.MatchString(as.AccountID) || !roleNameRE.MatchString(as.RoleName) {
+			return fmt.Errorf("IAM Identity Center listed account %q with role %q for [sso-session %s]: not an AWS account id and role name, so not written to a config; nothing was written",
+				as.AccountID, as.RoleName, session)
+		}
 		name := expandTemplate(template, session, as)
 		if other, dup := owner[name]; dup {
 			return fmt.Errorf("--name-template %s gives the name %q to role %s of account %s (%s) and to role %s of account %s (%s); include {account_id}, or {role_name}, to tell them apart; nothing was written",

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/aws-vault/aws-vault/engine/keyring"
+	"github.com/aws-vault/aws-vault/internal/termsafe"
 )
 
 // SSO gets role credentials from IAM Identity Center: an access token for
@@ -378,7 +379,9 @@ func (p *SSO) tokenOf(out *ssooidc.CreateTokenOutput, clientID, secret string, s
 
 func (p *SSO) notice(format string, args ...any) {
 	if p.Notice != nil {
-		fmt.Fprintf(p.Notice, format, args...)
+		// The URL, the code and the errors come from the service:
+		// shown, never acted on by the terminal.
+		fmt.Fprint(p.Notice, termsafe.Text(fmt.Sprintf(format, args...)))
 	}
 }
 

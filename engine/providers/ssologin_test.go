@@ -141,10 +141,12 @@ func TestSSOAuthorizationCodeTimeoutAndDenial(t *testing.T) {
 	// A browser that cannot be opened: the user is told to open the URL.
 	w.fake.SetSSOAuthorizeDenied(false)
 	w.notice.Reset()
-	p = w.pkceProvider(func(string) error { return errors.New("opening a browser with xdg-open: exit status 3") })
+	// What the notice quotes from outside (here the opener's error) is
+	// shown escaped: it cannot act on the terminal.
+	p = w.pkceProvider(func(string) error { return errors.New("opening a browser with xdg-open: exit status 3\x1b]0;owned\x07") })
 	p.LoginTimeout = 100 * time.Millisecond
 	_, _ = p.Fetch(context.Background())
-	if !strings.Contains(w.notice.String(), "exit status 3; open the URL above yourself") {
+	if !strings.Contains(w.notice.String(), `exit status 3\x1b]0;owned\x07; open the URL above yourself`) || strings.ContainsRune(w.notice.String(), 0x1b) {
 		t.Errorf("notice %q", w.notice.String())
 	}
 }
