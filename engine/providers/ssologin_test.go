@@ -143,7 +143,9 @@ func TestSSOAuthorizationCodeTimeoutAndDenial(t *testing.T) {
 	w.notice.Reset()
 	// What the notice quotes from outside (here the opener's error) is
 	// shown escaped: it cannot act on the terminal.
-	p = w.pkceProvider(func(string) error { return errors.New("opening a browser with xdg-open: exit status 3\x1b]0;owned\x07") })
+	p = w.pkceProvider(func(string) error {
+		return errors.New("opening a browser with xdg-open: exit status 3\x1b]0;owned\x07")
+	})
 	p.LoginTimeout = 100 * time.Millisecond
 	_, _ = p.Fetch(context.Background())
 	if !strings.Contains(w.notice.String(), `exit status 3\x1b]0;owned\x07; open the URL above yourself`) || strings.ContainsRune(w.notice.String(), 0x1b) {
