@@ -22,6 +22,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+. bench/lib.sh
 
 CGO_ENABLED=0 go build -o "$work/aws-vault" .  # the release build: static, see README
 go build -o "$work/awsfake" ./engine/awsfake/cmd/awsfake
@@ -70,17 +71,7 @@ for round in 1 2 3 4 5 6; do
   hyperfine -N --warmup 10 --runs 50 --export-json "$work/exec.$round.json" \
     "$work/aws-vault exec --json bench-user" "$work/aws-vault exec --json sso-dev" >/dev/null
 done
-python3 - "$work"/exec.[1-6].json <<'PY'
-import json, statistics, sys
-times = {}
-for path in sys.argv[1:]:
-    for r in json.load(open(path))['results']:
-        times.setdefault(r['command'].split()[-1], []).extend(r['times'])
-med = {k: statistics.median(v) * 1000 for k, v in times.items()}
-for k, v in times.items():
-    print('%-11s median %.2f ms  mean %.2f ms  (%d runs)' % (k, med[k], statistics.mean(v) * 1000, len(v)))
-print('sso-dev / bench-user: %.2fx' % (med['sso-dev'] / med['bench-user']))
-PY
+ratio bench-user sso-dev "$work"/exec.[1-6].json
 after=$(wc -l < "$work/calls.jsonl")
 echo "calls to the fake during the cached runs: $((after - calls)) (must be 0)"
 [ "$after" -eq "$calls" ] || { echo "a cached exec called AWS" >&2; exit 1; }

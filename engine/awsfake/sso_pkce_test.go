@@ -181,14 +181,7 @@ func TestSSOListAccountsAndRolesPaginated(t *testing.T) {
 		srv.AddSSOAssignment(SSOAssignment{AccountID: "999999999999", RoleName: fmt.Sprintf("Many%02d", r)})
 	}
 	oidc, portal := ssoClients(srv)
-	reg, da := deviceFlow(t, oidc)
-	if err := srv.ApproveDevice(aws.ToString(da.UserCode)); err != nil {
-		t.Fatal(err)
-	}
-	tok, err := createToken(oidc, reg, da)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := signedIn(t, srv, oidc)
 	ctx := context.Background()
 	var accounts []string
 	pages := 0
