@@ -40,6 +40,7 @@ type CLI struct {
 	Allow          AllowCmd          `cmd:"" help:"Trust the .awsprofile of a directory as it is now."`
 	Deny           DenyCmd           `cmd:"" help:"Stop trusting the .awsprofile of a directory."`
 	Prompt         PromptCmd         `cmd:"" help:"Print the prompt segment's code for a shell, or the segment itself with --format."`
+	SSO            SSOCmd            `cmd:"" name:"sso" help:"IAM Identity Center: generate profiles from your account assignments."`
 
 	Completion CompletionCmd `cmd:"" help:"Print the shell completion script for ${shells}."`
 

@@ -121,7 +121,12 @@ func TestDamagedCacheItemsAreReplaced(t *testing.T) {
 	if runtime.GOOS != "windows" {
 		kinds = append(kinds,
 			kind{"sso role credentials", counting(newSSOWorld, "GetRoleCredentials"), "sso-dev", session("sso.GetRoleCredentials")},
-			kind{"sso token", counting(newSSOWorld, "StartDeviceAuthorization"), "sso-dev", func(t *testing.T, w *world) string {
+			// A sign-in: the authorization code flow (Authorize) with a
+			// browser, else the device code flow.
+			kind{"sso token", func(t *testing.T) (*world, func() int) {
+				w := newSSOWorld(t)
+				return w, func() int { return w.fake.CountCalls("Authorize") + w.fake.CountCalls("StartDeviceAuthorization") }
+			}, "sso-dev", func(t *testing.T, w *world) string {
 				// The role credentials go too, so that the token is read.
 				if _, err := w.ring.RemoveSessions("sso-dev"); err != nil {
 					t.Fatal(err)

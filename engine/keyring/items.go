@@ -364,13 +364,23 @@ type OIDCToken struct {
 	// ExpiresIn is the lifetime in seconds CreateToken gave the token.
 	ExpiresIn  int32
 	Expiration time.Time
+
+	// The OIDC client the token was issued to, which a refresh needs
+	// (empty in items the original wrote: those are never refreshed).
+	ClientID            string
+	ClientSecret        string
+	ClientSecretExpires time.Time
 }
 
 // oidcTokenJSON is the v7 shape: the fields of the SDK's
 // ssooidc.CreateTokenOutput under "Token" (its ResultMetadata encodes as
-// an empty object), and the expiry next to it.
+// an empty object), and the expiry next to it. The client registration
+// goes in members of its own beside them, which the original ignores.
 type oidcTokenJSON struct {
-	Token struct {
+	ClientID            string     `json:"ClientId,omitempty"`
+	ClientSecret        string     `json:",omitempty"`
+	ClientSecretExpires *time.Time `json:",omitempty"`
+	Token               struct {
 		AccessToken    *string
 		ExpiresIn      int32
 		IdToken        *string //nolint:revive // the SDK's field name
@@ -414,6 +424,14 @@ func (k *Keyring) GetOIDCToken(startURL string) (OIDCToken, error) {
 		IDToken:      deref(v.Token.IdToken),
 		ExpiresIn:    v.Token.ExpiresIn,
 		Expiration:   v.Expiration,
+		ClientID:     v.ClientID,
+		ClientSecret: v.ClientSecret,
+		ClientSecretExpires: func() time.Time {
+			if v.ClientSecretExpires == nil {
+				return time.Time{}
+			}
+			return *v.ClientSecretExpires
+		}(),
 	}, nil
 }
 
@@ -435,6 +453,10 @@ func (k *Keyring) SetOIDCToken(startURL string, t OIDCToken) error {
 	v.Token.RefreshToken = opt(t.RefreshToken)
 	v.Token.TokenType = opt(t.TokenType)
 	v.Expiration = t.Expiration
+	v.ClientID, v.ClientSecret = t.ClientID, t.ClientSecret
+	if !t.ClientSecretExpires.IsZero() {
+		v.ClientSecretExpires = &t.ClientSecretExpires
+	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
