@@ -150,6 +150,9 @@ func init() {
 				ts.Fatalf("kwalletd5 did not start: %s", errs.String())
 			}
 		}
+		if len(args) > 0 && args[0] == "closed" {
+			return // the wallet stays closed: opening it asks for its password
+		}
 		hash := "array:byte:" + strings.TrimSuffix(strings.Repeat("7,", 56), ",")
 		if out, err := send("--dest=org.kde.kwalletd5", "/modules/kwalletd5", "org.kde.KWallet.pamOpen", "string:aws-vault", hash, "int32:0"); err != nil {
 			ts.Fatalf("pamOpen: %v\n%s", err, out)
@@ -251,8 +254,8 @@ func alive(pid int) bool {
 // ptyrun INPUT PROG ARGS...: runs PROG on a pseudo-terminal (its
 // controlling terminal, TERM=xterm), with the script's environment for
 // the variables it uses, and plays INPUT: a line <wait TEXT> waits (up to
-// 60 s) for the terminal to show TEXT, <sleep DURATION> pauses, any other
-// line is typed with Enter. What the terminal showed goes to stdout, and
+// 60 s) for the terminal to show TEXT, <sleep DURATION> pauses, <ctrl-c>
+// types Ctrl-C, any other line is typed with Enter. What the terminal showed goes to stdout, and
 // the program's exit status is the command's.
 func ptyRun(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 {
@@ -262,7 +265,7 @@ func ptyRun(ts *testscript.TestScript, neg bool, args []string) {
 	cmd.Dir = ts.Getenv("WORK")
 	cmd.Env = []string{"TERM=xterm", "LC_ALL=C.UTF-8"}
 	for _, kv := range []string{"PATH", "HOME", "WORK", "GNUPGHOME", "PASSWORD_STORE_DIR", "AWS_CONFIG_FILE", "AWS_VAULT_BACKEND",
-		"AWS_VAULT_FILE_PASSPHRASE", "AWS_VAULT_FILE_DIR", "AWS_ENDPOINT_URL_STS", "XDG_RUNTIME_DIR", "AWS_VAULT_KEYRING_TIMEOUT"} {
+		"AWS_VAULT_FILE_PASSPHRASE", "AWS_VAULT_FILE_DIR", "AWS_ENDPOINT_URL_STS", "XDG_RUNTIME_DIR", "AWS_VAULT_KEYRING_TIMEOUT", "DBUS_SESSION_BUS_ADDRESS"} {
 		if v := ts.Getenv(kv); v != "" {
 			cmd.Env = append(cmd.Env, kv+"="+v)
 		}
@@ -307,6 +310,9 @@ func ptyRun(ts *testscript.TestScript, neg bool, args []string) {
 			d, err := time.ParseDuration(strings.TrimSuffix(strings.TrimPrefix(line, "<sleep "), ">"))
 			ts.Check(err)
 			time.Sleep(d)
+		case line == "<ctrl-c>":
+			_, err := f.Write([]byte{3})
+			ts.Check(err)
 		default:
 			_, err := f.Write([]byte(line + "\r"))
 			ts.Check(err)
