@@ -6,6 +6,7 @@ import (
 	"io"
 	"log"
 	"strings"
+	"time"
 
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/keyring"
@@ -47,21 +48,53 @@ func (a *App) validateGlobals() error {
 // Keyring returns the (lazily opened) keyring.
 func (a *App) Keyring() *keyring.Keyring {
 	if a.ring == nil {
-		g := a.Globals
-		a.ring = keyring.New(keyring.Options{
-			Backend:                 g.Backend,
-			FileDir:                 g.FileDir,
-			PassDir:                 g.PassDir,
-			PassCmd:                 g.PassCmd,
-			PassPrefix:              g.PassPrefix,
-			KeychainName:            g.Keychain,
-			SecretServiceCollection: g.SecretServiceCollection,
-			KeyctlScope:             g.KeyctlScope,
-			Passphrase:              a.filePassphrase,
-			Getenv:                  a.Getenv,
-		})
+		a.ring = a.keyringFor(a.Globals.Backend)
 	}
 	return a.ring
+}
+
+// keyringFor returns a keyring of backend ("" for the automatic choice)
+// with the global flags' settings.
+func (a *App) keyringFor(backend string) *keyring.Keyring {
+	g := a.Globals
+	return keyring.New(keyring.Options{
+		Backend:                 backend,
+		FileDir:                 g.FileDir,
+		PassDir:                 g.PassDir,
+		PassCmd:                 g.PassCmd,
+		PassPrefix:              g.PassPrefix,
+		KeychainName:            g.Keychain,
+		SecretServiceCollection: g.SecretServiceCollection,
+		KeyctlScope:             g.KeyctlScope,
+		Passphrase:              a.filePassphrase,
+		Getenv:                  a.Getenv,
+		Notice:                  a.Stderr,
+		Timeout:                 keyringTimeout(a.Getenv),
+		OnePassword: keyring.OnePasswordOptions{
+			VaultID: g.OpVaultID, ConnectHost: g.OpConnectHost, ItemTitlePrefix: g.OpItemTitlePrefix,
+			ItemTag: g.OpItemTag, DesktopAccount: g.OpDesktopAccountID, Timeout: g.OpTimeout,
+			Token: a.secretQuestion,
+		},
+	})
+}
+
+// keyringTimeout is AWS_VAULT_KEYRING_TIMEOUT (a Go duration), else the
+// default; it bounds backend calls nobody can be answering a prompt for.
+func keyringTimeout(getenv func(string) string) time.Duration {
+	if d, err := time.ParseDuration(getenv("AWS_VAULT_KEYRING_TIMEOUT")); err == nil && d > 0 {
+		return d
+	}
+	return keyring.DefaultTimeout
+}
+
+// secretQuestion asks for a secret (a 1Password token) on the terminal
+// with echo off.
+func (a *App) secretQuestion(question string) (string, error) {
+	p, err := prompt.TTYSecret(question + ": ")
+	if err != nil {
+		return "", fmt.Errorf("%w; set the token's environment variable instead", err)
+	}
+	return p, nil
 }
 
 // filePassphrase takes AWS_VAULT_FILE_PASSPHRASE, else asks on the terminal

@@ -14,11 +14,15 @@ type ListCmd struct {
 	Profiles    bool `help:"Show only the profile names." negatable:""`
 	Sessions    bool `help:"Show only the session names." negatable:""`
 	Credentials bool `help:"Show only the profiles with stored credential." negatable:""`
+	Backends    bool `help:"Show the keyring backends: built in, usable here and why, and the default." negatable:""`
 }
 
 // Run prints the listing. Given more than one of the flags, as in the
 // original, --credentials wins over --profiles, which wins over --sessions.
 func (c *ListCmd) Run(a *App) error {
+	if c.Backends {
+		return listBackends(a, a.Stdout)
+	}
 	if c.Profiles && !c.Credentials {
 		names, err := a.ProfileNames()
 		if err != nil {

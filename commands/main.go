@@ -10,6 +10,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/alecthomas/kong"
 
@@ -32,12 +33,14 @@ type CLI struct {
 	Env    EnvCmd    `cmd:"" help:"Print shell code that puts credentials into the current shell (or takes them out)."`
 	Login  LoginCmd  `cmd:"" help:"Generate a login link for the AWS Console."`
 	Rotate RotateCmd `cmd:"" help:"Rotate credentials."`
-	Proxy  ProxyCmd  `cmd:"" aliases:"server" help:"Run the privileged proxy from 169.254.169.254:80 to exec --ec2-server's metadata server (needs root)."`
-	Hook   HookCmd   `cmd:"" help:"Print the shell integration (directory profiles, refresh, prompt) for your rc file."`
-	Allow  AllowCmd  `cmd:"" help:"Trust the .awsprofile of a directory as it is now."`
-	Deny   DenyCmd   `cmd:"" help:"Stop trusting the .awsprofile of a directory."`
-	Prompt PromptCmd `cmd:"" help:"Print the prompt segment's code for a shell, or the segment itself with --format."`
-	SSO    SSOCmd    `cmd:"" name:"sso" help:"IAM Identity Center: generate profiles from your account assignments."`
+
+	MigrateBackend MigrateBackendCmd `cmd:"" name:"migrate-backend" help:"Move stored credentials (and sessions) to another keyring backend, verified before anything is deleted."`
+	Proxy          ProxyCmd          `cmd:"" aliases:"server" help:"Run the privileged proxy from 169.254.169.254:80 to exec --ec2-server's metadata server (needs root)."`
+	Hook           HookCmd           `cmd:"" help:"Print the shell integration (directory profiles, refresh, prompt) for your rc file."`
+	Allow          AllowCmd          `cmd:"" help:"Trust the .awsprofile of a directory as it is now."`
+	Deny           DenyCmd           `cmd:"" help:"Stop trusting the .awsprofile of a directory."`
+	Prompt         PromptCmd         `cmd:"" help:"Print the prompt segment's code for a shell, or the segment itself with --format."`
+	SSO            SSOCmd            `cmd:"" name:"sso" help:"IAM Identity Center: generate profiles from your account assignments."`
 
 	Completion CompletionCmd `cmd:"" help:"Print the shell completion script for ${shells}."`
 
@@ -49,17 +52,23 @@ type CLI struct {
 // Globals are the flags every command takes, with the original's names,
 // environment variables and defaults.
 type Globals struct {
-	Debug                   bool        `help:"Show debugging output." negatable:""`
-	Backend                 string      `help:"Secret backend to use [${backends}]." env:"AWS_VAULT_BACKEND" placeholder:"BACKEND"`
-	Prompt                  string      `help:"Prompt driver to use." env:"AWS_VAULT_PROMPT" placeholder:"DRIVER" predictor:"prompt"`
-	Keychain                string      `help:"Name of macOS keychain to use, if it doesn't exist it will be created." env:"AWS_VAULT_KEYCHAIN_NAME" default:"aws-vault"`
-	SecretServiceCollection string      `name:"secret-service-collection" help:"Name of secret-service collection to use, if it doesn't exist it will be created." env:"AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME" default:"awsvault"`
-	PassDir                 string      `help:"Pass password store directory." env:"AWS_VAULT_PASS_PASSWORD_STORE_DIR"`
-	PassCmd                 string      `help:"Name of the pass executable." env:"AWS_VAULT_PASS_CMD"`
-	PassPrefix              string      `help:"Prefix to prepend to the item path stored in pass." env:"AWS_VAULT_PASS_PREFIX"`
-	FileDir                 string      `help:"Directory for the \"file\" password store." env:"AWS_VAULT_FILE_DIR" default:"~/.awsvault/keys/"`
-	KeyctlScope             string      `help:"Kernel keyring scope for the keyctl backend (user, session, process, thread)." env:"AWS_VAULT_KEYCTL_SCOPE" default:"user" enum:"user,session,process,thread"`
-	Version                 versionFlag `short:"v" help:"Show application version."`
+	Debug                   bool          `help:"Show debugging output." negatable:""`
+	Backend                 string        `help:"Secret backend to use [${backends}]." env:"AWS_VAULT_BACKEND" placeholder:"BACKEND"`
+	Prompt                  string        `help:"Prompt driver to use." env:"AWS_VAULT_PROMPT" placeholder:"DRIVER" predictor:"prompt"`
+	Keychain                string        `help:"Name of macOS keychain to use, if it doesn't exist it will be created." env:"AWS_VAULT_KEYCHAIN_NAME" default:"aws-vault"`
+	SecretServiceCollection string        `name:"secret-service-collection" help:"Name of secret-service collection to use, if it doesn't exist it will be created." env:"AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME" default:"awsvault"`
+	PassDir                 string        `help:"Pass password store directory." env:"AWS_VAULT_PASS_PASSWORD_STORE_DIR"`
+	PassCmd                 string        `help:"Name of the pass executable." env:"AWS_VAULT_PASS_CMD"`
+	PassPrefix              string        `help:"Prefix to prepend to the item path stored in pass." env:"AWS_VAULT_PASS_PREFIX"`
+	FileDir                 string        `help:"Directory for the \"file\" password store." env:"AWS_VAULT_FILE_DIR" default:"~/.awsvault/keys/"`
+	KeyctlScope             string        `help:"Kernel keyring scope for the keyctl backend (user, session; process and thread cannot keep anything and are refused)." env:"AWS_VAULT_KEYCTL_SCOPE" default:"user" enum:"user,session,process,thread"`
+	OpTimeout               time.Duration `help:"Timeout for 1Password API operations." env:"AWS_VAULT_OP_TIMEOUT" default:"15s"`
+	OpVaultID               string        `name:"op-vault-id" help:"UUID of the 1Password vault." env:"AWS_VAULT_OP_VAULT_ID"`
+	OpItemTitlePrefix       string        `help:"Prefix to prepend to 1Password item titles." env:"AWS_VAULT_OP_ITEM_TITLE_PREFIX" default:"aws-vault"`
+	OpItemTag               string        `help:"Tag to apply to 1Password items." env:"AWS_VAULT_OP_ITEM_TAG" default:"aws-vault"`
+	OpConnectHost           string        `help:"1Password Connect server HTTP(S) URI." env:"AWS_VAULT_OP_CONNECT_HOST"`
+	OpDesktopAccountID      string        `name:"op-desktop-account-id" help:"1Password desktop app account name or account UUID." env:"AWS_VAULT_OP_DESKTOP_ACCOUNT_ID"`
+	Version                 versionFlag   `short:"v" help:"Show application version."`
 	// The original's negations of --help and --version, which change
 	// nothing.
 	NoHelp    bool     `name:"no-help" hidden:"" help:"Do not show help."`

@@ -65,6 +65,9 @@ func newParser(cli *CLI, only string, app *App, stdout, stderr io.Writer, exitCo
 // when help is printed, rather than in a kong variable, which every model
 // (even --version's) interpolates.
 func helpText(v *kong.Value) string {
+	if v.Name == "backend" {
+		return backendHelp(v)
+	}
 	if v.Tag.Get("predictor") == "prompt" {
 		withDrivers := *v
 		withDrivers.Help = strings.TrimSuffix(v.Help, ".") + " [" + strings.Join(prompt.Available(), ", ") + "]."

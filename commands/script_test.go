@@ -366,7 +366,8 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 // so end-to-end tests run the real command line in a temporary HOME.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"aws-vault": func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())) },
+		"aws-vault":    func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())) },
+		"aws-vault-op": opHelperMain,
 	})
 }
 

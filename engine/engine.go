@@ -343,7 +343,7 @@ func (e *Engine) promptDriver() string {
 }
 
 func (e *Engine) cached(key keyring.SessionKey, describe string, fetch func(context.Context) (keyring.Session, error)) aws.CredentialsProvider {
-	return &cache.Provider{Ring: e.o.Ring, Key: key, MinTTL: e.o.TTLs.MinTTL, LockDir: e.o.LockDir, Now: e.o.Now, Fetch: fetch, Describe: describe}
+	return &cache.Provider{Ring: e.o.Ring, Key: key, MinTTL: e.o.TTLs.MinTTL, LockDir: e.o.LockDir, Now: e.o.Now, Fetch: fetch, Describe: describe, Warn: e.o.Stderr}
 }
 
 // roleDigest identifies a cached role session by everything that shapes it:

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"time"
 
@@ -28,6 +29,8 @@ type Provider struct {
 	Fetch   func(ctx context.Context) (keyring.Session, error)
 	// Describe names the session in debug output.
 	Describe string
+	// Warn receives a warning when a fetched session cannot be cached.
+	Warn io.Writer
 }
 
 // Usable reports whether a session can still be handed out at now.
@@ -76,7 +79,12 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		return toCreds(sess, "fetched"), nil
 	}
 	if err := p.Ring.SetSession(p.Key, sess); err != nil {
-		return aws.Credentials{}, fmt.Errorf("caching the session of %s: %w", p.Describe, err)
+		// STS has answered: the credentials are good whether or not they
+		// can be kept, so the command goes on, and the user is told.
+		if p.Warn != nil {
+			fmt.Fprintf(p.Warn, "aws-vault: warning: the new credentials (%s) could not be cached, so the next command will fetch them again: %v\n", p.Describe, err)
+		}
+		return toCreds(sess, "fetched"), nil
 	}
 	_ = p.Ring.RemoveExpiredSessions(now)
 	return toCreds(sess, "fetched"), nil

@@ -1,6 +1,9 @@
 package config
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCheckMFASerial(t *testing.T) {
 	good := []string{
@@ -9,6 +12,8 @@ func TestCheckMFASerial(t *testing.T) {
 		"arn:aws-us-gov:iam::111111111111:mfa/me",
 		"arn:aws-cn:iam::111111111111:u2f/user/me/key-ABCD",
 		"GAHT12345678", // a hardware token's serial number
+		"GAHT12345",    // 9 characters, AWS's least
+		"G" + strings.Repeat("a", 255),
 	}
 	for _, s := range good {
 		if err := CheckMFASerial(s); err != nil {
@@ -24,6 +29,8 @@ func TestCheckMFASerial(t *testing.T) {
 		"short",
 		"has space in it",
 		"GAHT1234\n5678",
+		"GAHT1234", // 8
+		"G" + strings.Repeat("a", 256),
 	}
 	for _, s := range bad {
 		if err := CheckMFASerial(s); err == nil {

@@ -29,10 +29,25 @@ func (k *Keyring) cacheItemDamage(key string, err error) (why string, ok bool) {
 	switch {
 	case errors.As(err, &itemErr):
 		return fmt.Sprintf("cannot be read by the %s backend: %v", itemErr.Backend, itemErr.Err), true
-	case errors.As(err, &wrong) && k.passphraseFitsOthers(key):
+	case errors.As(err, &wrong) && !k.profileKeyRefuses(key) && k.passphraseFitsOthers(key):
 		return "cannot be decrypted, although the passphrase decrypts the keyring's other items: the file is damaged", true
 	}
 	return "", false
+}
+
+// profileKeyRefuses reports whether the cache item key belongs to a
+// profile whose long-term key the passphrase does not decrypt either. In
+// a directory with items under more than one passphrase (see filepass.go)
+// such an item is under the profile's own passphrase, not damaged: it is
+// kept, and the caller gets the wrong-passphrase error, which explains.
+func (k *Keyring) profileKeyRefuses(key string) bool {
+	s, ok := ParseSessionKey(key)
+	if !ok || s.ProfileName == "" {
+		return false
+	}
+	_, err := k.Get(s.ProfileName)
+	var wrong *WrongPassphraseError
+	return errors.As(err, &wrong)
 }
 
 // maxPassphraseChecks bounds the items decrypted to tell a damaged item

@@ -6,8 +6,8 @@ package keyring
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -45,51 +45,22 @@ type Options struct {
 	KeyctlScope             string
 	// Passphrase returns the file backend's passphrase; prompt names the directory.
 	Passphrase func(prompt string) (string, error)
-	Timeout    time.Duration
+	// Timeout bounds a backend call that nobody can be answering a prompt
+	// for (see wait.go).
+	Timeout time.Duration
+	// PersonPresent says whether someone may be answering a prompt; nil
+	// means: a controlling terminal, or a desktop session, exists.
+	PersonPresent func() bool
+	// Notice receives notes for people (still waiting, ...); nil discards.
+	Notice io.Writer
+	// PassageIdentities is the passage identities file ("" means
+	// PASSAGE_IDENTITIES_FILE, else ~/.passage/identities).
+	PassageIdentities string
+	// OnePassword configures the 1Password backends.
+	OnePassword OnePasswordOptions
 	// Getenv is used to expand ~ and find the pass store; nil means os.Getenv.
 	Getenv func(string) string
 }
-
-// Available lists the backends compiled in for this platform, in the
-// library's order of preference.
-func Available() []string {
-	var out []string
-	for _, b := range kr.AvailableBackends() {
-		out = append(out, string(b))
-	}
-	return out
-}
-
-// Unavailable says why backend cannot be used here, or returns nil when it
-// can. The D-Bus backends are missing most often for want of a session bus,
-// which the message then names, with the ways to get one.
-func Unavailable(backend string) error {
-	avail := Available()
-	if contains(avail, backend) {
-		return nil
-	}
-	if (backend == string(kr.SecretServiceBackend) || backend == string(kr.KWalletBackend)) && sessionbus.Missing() {
-		return fmt.Errorf("%q needs a D-Bus session bus, and there is none (DBUS_SESSION_BUS_ADDRESS is unset and /run/user/%d/bus does not exist): run aws-vault inside one (dbus-run-session -- $SHELL), or set DBUS_SESSION_BUS_ADDRESS=autolaunch: to have one started; or choose one of %s",
-			backend, os.Getuid(), strings.Join(avail, ", "))
-	}
-	return fmt.Errorf("%q is not available here; choose one of %s", backend, strings.Join(avail, ", "))
-}
-
-// AutoOrder is the order tried when no backend is chosen. The kernel
-// keyring is left out on purpose: it forgets everything at reboot, so it is
-// only used when asked for by name.
-func AutoOrder() []string {
-	var out []string
-	for _, b := range Available() {
-		if b != string(kr.KeyCtlBackend) {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-// Volatile reports whether a backend loses its items at reboot.
-func Volatile(backend string) bool { return backend == string(kr.KeyCtlBackend) }
 
 // Keyring is a lazily opened backend whose every call has a timeout.
 type Keyring struct {
@@ -116,12 +87,15 @@ func New(opts Options) *Keyring {
 	if opts.KeyctlScope == "" {
 		opts.KeyctlScope = "user"
 	}
+	if opts.Notice == nil {
+		opts.Notice = io.Discard
+	}
 	return &Keyring{opts: opts}
 }
 
 // Wrap uses an already opened keyring (for tests and tools); name is its backend.
 func Wrap(ring kr.Keyring, name string) *Keyring {
-	k := &Keyring{opts: Options{Timeout: DefaultTimeout, Getenv: os.Getenv}, ring: ring, backend: name}
+	k := &Keyring{opts: Options{Timeout: DefaultTimeout, Getenv: os.Getenv, Notice: io.Discard}, ring: ring, backend: name}
 	k.once.Do(func() {})
 	return k
 }
@@ -186,81 +160,46 @@ func (k *Keyring) filePassphrase(prompt string) (string, error) {
 	return k.pass, k.passErr
 }
 
-// passStoreReady reports whether pass has a store to write into, so that an
-// installed but unused pass is not picked over the file backend.
-func (k *Keyring) passStoreReady() bool {
-	cmd := k.opts.PassCmd
-	if cmd == "" {
-		cmd = "pass"
-	}
-	if _, err := exec.LookPath(cmd); err != nil {
-		return false
-	}
-	dir := k.expand(k.opts.PassDir)
-	if dir == "" {
-		dir = k.opts.Getenv("PASSWORD_STORE_DIR")
-	}
-	if dir == "" {
-		dir = filepath.Join(k.home(), ".password-store")
-	}
-	_, err := os.Stat(filepath.Join(dir, ".gpg-id"))
-	return err == nil
-}
-
 func (k *Keyring) open() error {
 	k.once.Do(func() {
-		cfg := k.config()
-		var order []string
-		if k.opts.Backend != "" {
-			if err := Unavailable(k.opts.Backend); err != nil {
-				k.err = fmt.Errorf("keyring backend %w", err)
-				return
-			}
-			order = []string{k.opts.Backend}
-		} else {
-			for _, b := range AutoOrder() {
-				if b == string(kr.PassBackend) && !k.passStoreReady() {
-					continue
-				}
-				order = append(order, b)
-			}
+		b, err := k.choose()
+		if err != nil {
+			k.err = err
+			return
 		}
-		var errs []string
-		for _, b := range order {
-			cfg.AllowedBackends = []kr.BackendType{kr.BackendType(b)}
-			var ring kr.Keyring
-			err := k.timed(b, "open", func() error {
-				var err error
-				ring, err = kr.Open(cfg)
-				return err
-			})
-			if err == nil {
-				k.ring, k.backend = ring, b
-				return
-			}
-			errs = append(errs, fmt.Sprintf("%s: %v", b, err))
+		var ring kr.Keyring
+		err = k.timed(b, "open", func() error {
+			var err error
+			ring, err = k.openBackend(b)
+			return err
+		})
+		if err != nil {
+			k.err = fmt.Errorf("opening keyring backend %q: %w", b, err)
+			return
 		}
-		if k.opts.Backend != "" {
-			k.err = fmt.Errorf("opening keyring backend %q: %s", k.opts.Backend, strings.TrimPrefix(strings.Join(errs, "; "), k.opts.Backend+": "))
-		} else {
-			k.err = fmt.Errorf("no keyring backend could be opened (%s)", strings.Join(errs, "; "))
-		}
+		k.ring, k.backend = ring, b
 	})
 	return k.err
 }
 
-// timed runs f with the keyring timeout, naming the backend on failure.
-func (k *Keyring) timed(backend, op string, f func() error) error {
-	done := make(chan error, 1)
-	go func() { done <- f() }()
-	t := time.NewTimer(k.opts.Timeout)
-	defer t.Stop()
-	select {
-	case err := <-done:
-		return err
-	case <-t.C:
-		return fmt.Errorf("keyring backend %q: %s timed out after %s", backend, op, k.opts.Timeout)
+// openBackend opens backend b: the project's own implementations, or the
+// keyring library's for the rest.
+func (k *Keyring) openBackend(b string) (kr.Keyring, error) {
+	switch b {
+	case KeyCtl:
+		return openKeyctl(k.opts.KeyctlScope)
+	case Pass:
+		return k.openPass()
+	case Passage:
+		return k.openPassage()
+	case OPConnect, OP, OPDesktop:
+		return k.openOnePassword(b)
+	case WinHello:
+		return openWinHello()
 	}
+	cfg := k.config()
+	cfg.AllowedBackends = []kr.BackendType{kr.BackendType(b)}
+	return kr.Open(cfg)
 }
 
 // Backend opens the keyring if needed and returns the backend's name.
@@ -314,9 +253,9 @@ func (k *Keyring) Get(key string) (kr.Item, error) {
 }
 
 // Set writes one item. On the file backend the passphrase is first checked
-// against an existing item, so a mistyped passphrase never encrypts new items
-// under a second key. A failed write leaves the item that was there (see
-// write.go).
+// (see verifyFilePassphrase), so a mistyped passphrase never encrypts new
+// items under a second key. A failed write leaves the item that was there
+// (see write.go).
 func (k *Keyring) Set(item kr.Item) error {
 	if err := k.open(); err != nil {
 		return err
@@ -324,7 +263,7 @@ func (k *Keyring) Set(item kr.Item) error {
 	if err := k.unlockFile(); err != nil {
 		return err
 	}
-	if err := k.verifyFilePassphrase(); err != nil {
+	if err := k.verifyFilePassphrase(item.Key); err != nil {
 		return err
 	}
 	err := k.timed(k.backend, fmt.Sprintf("writing %q", item.Key), func() error { return k.write(item) })
@@ -362,34 +301,10 @@ func (k *Keyring) unlockFile() error {
 	return nil
 }
 
-func (k *Keyring) verifyFilePassphrase() error {
-	if k.backend != string(kr.FileBackend) {
-		return nil
-	}
-	keys, err := k.Keys()
-	if err != nil || len(keys) == 0 {
-		return err
-	}
-	_, err = k.Get(keys[0])
-	var wrong *WrongPassphraseError
-	if errors.As(err, &wrong) {
-		return err
-	}
-	return nil
-}
-
-// WrongPassphraseError says the file backend could not decrypt an item.
-type WrongPassphraseError struct {
-	Dir, Key string
-}
-
-func (e *WrongPassphraseError) Error() string {
-	return fmt.Sprintf("keyring backend \"file\": the passphrase does not decrypt %q in %s (wrong passphrase, or AWS_VAULT_FILE_PASSPHRASE is stale); nothing was changed", e.Key, e.Dir)
-}
-
 func (k *Keyring) itemError(err error, op, key string) error {
+	err = backendHint(k.backend, err)
 	if k.backend == string(kr.FileBackend) && isDecryptError(err) {
-		return &WrongPassphraseError{Dir: k.config().FileDir, Key: key}
+		return k.wrongPassphrase(key)
 	}
 	if strings.Contains(err.Error(), "timed out after") {
 		return err
@@ -412,6 +327,7 @@ func (e *ItemError) Error() string {
 func (e *ItemError) Unwrap() error { return e.Err }
 
 func (k *Keyring) wrap(err error, op string) error {
+	err = backendHint(k.backend, err)
 	if strings.Contains(err.Error(), "timed out after") {
 		return err
 	}

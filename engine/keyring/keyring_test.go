@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,12 @@ func backends(t *testing.T) map[string]func(t *testing.T) (*Keyring, kr.Keyring)
 				}
 				t.Skipf("the kernel refuses the keyctl backend here: %v", err)
 			}
-			raw := k.ring
+			// The keyring library's keyctl backend, which the original
+			// aws-vault uses, is the other side of the compatibility checks.
+			raw, err := kr.Open(kr.Config{AllowedBackends: []kr.BackendType{kr.KeyCtlBackend}, ServiceName: ServiceName, KeyCtlScope: "user"})
+			if err != nil {
+				t.Fatal(err)
+			}
 			t.Cleanup(func() {
 				keys, _ := raw.Keys()
 				for _, key := range keys {
@@ -231,9 +237,33 @@ func (slowRing) Keys() ([]string, error) { time.Sleep(time.Second); return nil, 
 func TestTimeoutNamesBackend(t *testing.T) {
 	k := Wrap(slowRing{kr.NewArrayKeyring(nil)}, "secret-service")
 	k.opts.Timeout = 20 * time.Millisecond
+	k.opts.PersonPresent = func() bool { return false }
 	_, err := k.Keys()
 	if err == nil || !strings.Contains(err.Error(), `"secret-service"`) || !strings.Contains(err.Error(), "timed out") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// A backend that may be asking a person something is never cut off while
+// a person can answer: aws-vault says it is waiting, and waits.
+func TestTimeoutWaitsForAPerson(t *testing.T) {
+	k := Wrap(slowRing{kr.NewArrayKeyring(nil)}, "pass")
+	k.opts.Timeout = 20 * time.Millisecond
+	k.opts.PersonPresent = func() bool { return true }
+	var notice strings.Builder
+	k.opts.Notice = &notice
+	if _, err := k.Keys(); err != nil {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(notice.String(), "still waiting for the pass backend") {
+		t.Errorf("notice = %q", notice.String())
+	}
+	// The kernel keyring asks nobody anything: its timeout always applies.
+	k = Wrap(slowRing{kr.NewArrayKeyring(nil)}, "keyctl")
+	k.opts.Timeout = 20 * time.Millisecond
+	k.opts.PersonPresent = func() bool { return true }
+	if _, err := k.Keys(); err == nil || !strings.Contains(err.Error(), "timed out") {
+		t.Errorf("keyctl: err = %v", err)
 	}
 }
 
@@ -253,6 +283,24 @@ func TestAutoOrderNeverPicksKeyctl(t *testing.T) {
 	}
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && b != "file" {
 		t.Errorf("picked %q", b)
+	}
+}
+
+// The 1Password backends are opt-in, as in the fork: configured and
+// usable, they are still not an automatic choice, and file comes last.
+func TestAutoOrderLeavesOnePasswordOut(t *testing.T) {
+	order := AutoOrder()
+	if order[len(order)-1] != File {
+		t.Errorf("file is not last: %v", order)
+	}
+	if runtime.GOOS == "linux" && strings.Join(order, " ") != "secret-service kwallet pass passage file" {
+		t.Errorf("linux order: %v", order)
+	}
+	home := t.TempDir()
+	env := map[string]string{"HOME": home, "AWS_VAULT_OP_SERVICE_ACCOUNT_TOKEN": "ops_x", "OP_CONNECT_TOKEN": "t", "OP_VAULT_ID": "v", "OP_CONNECT_HOST": "http://127.0.0.1:1"}
+	k := New(Options{FileDir: filepath.Join(home, "keys"), Getenv: func(s string) string { return env[s] }, Passphrase: func(string) (string, error) { return "p", nil }})
+	if b, _, err := k.Default(); err != nil || strings.HasPrefix(b, "op") {
+		t.Errorf("default %q, %v", b, err)
 	}
 }
 
@@ -410,5 +458,66 @@ func TestUnreadableSession(t *testing.T) {
 	var wp *WrongPassphraseError
 	if !errors.As(err, &wp) || errors.As(err, &bad) {
 		t.Errorf("wrong passphrase: %v", err)
+	}
+}
+
+// A directory with items under two passphrases (the original accepted a
+// mistyped passphrase on add): each profile works with its own
+// passphrase, sessions are cached under it, and the wrong one explains
+// the mix rather than naming another profile.
+func TestFileMixedPassphrases(t *testing.T) {
+	dir := t.TempDir()
+	raw := func(pass string) kr.Keyring {
+		r, err := kr.Open(kr.Config{AllowedBackends: []kr.BackendType{kr.FileBackend}, ServiceName: ServiceName, FileDir: dir,
+			FilePasswordFunc: func(string) (string, error) { return pass, nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	creds := func(id string) []byte {
+		return []byte(`{"AccessKeyID":"` + id + `","SecretAccessKey":"s"}`)
+	}
+	if err := raw("alice's").Set(kr.Item{Key: "alice", Data: creds("AKIAALICE")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw("bob's").Set(kr.Item{Key: "bob", Data: creds("AKIABOB")}); err != nil {
+		t.Fatal(err)
+	}
+	bob := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "bob's", nil }})
+	if c, err := bob.GetCredentials("bob"); err != nil || c.AccessKeyID != "AKIABOB" {
+		t.Fatalf("bob with bob's passphrase: %+v %v", c, err)
+	}
+	slot := SessionKey{Type: "sts.GetSessionToken", ProfileName: "bob"}
+	if err := bob.SetSession(slot, Session{AccessKeyID: "ASIABOB", SecretAccessKey: "x", Expiration: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatalf("caching bob's session under bob's passphrase: %v", err)
+	}
+	if err := bob.SetCredentials("bob", LongTerm{AccessKeyID: "AKIABOB2", SecretAccessKey: "s2"}); err != nil {
+		t.Fatalf("replacing bob's key: %v", err)
+	}
+	_, err := bob.GetCredentials("alice")
+	var wp *WrongPassphraseError
+	if !errors.As(err, &wp) || len(wp.Decrypts) == 0 || !strings.Contains(err.Error(), "more than one passphrase") || !strings.Contains(err.Error(), `"bob"`) {
+		t.Errorf("alice with bob's passphrase: %v", err)
+	}
+	// alice's session, cached under alice's passphrase, is not taken for
+	// a damaged item (and removed) when bob's passphrase cannot open it.
+	alice := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "alice's", nil }})
+	aliceSlot := SessionKey{Type: "sts.GetSessionToken", ProfileName: "alice"}
+	if err := alice.SetSession(aliceSlot, Session{AccessKeyID: "ASIAALICE", SecretAccessKey: "x", Expiration: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatalf("caching alice's session under alice's passphrase: %v", err)
+	}
+	if _, _, err := bob.GetSession(aliceSlot); !errors.As(err, &wp) || !strings.Contains(err.Error(), "more than one passphrase") {
+		t.Errorf("alice's session with bob's passphrase: %v", err)
+	}
+	if s, _, err := alice.GetSession(aliceSlot); err != nil || s.AccessKeyID != "ASIAALICE" {
+		t.Errorf("alice's session after bob tried it: %+v %v", s, err)
+	}
+	// Replacing alice's item needs alice's passphrase.
+	if err := bob.SetCredentials("alice", LongTerm{AccessKeyID: "AKIAX", SecretAccessKey: "x"}); !errors.As(err, &wp) {
+		t.Errorf("overwriting alice's item under bob's passphrase: %v", err)
+	}
+	if got, _ := raw("alice's").Get("alice"); !strings.Contains(string(got.Data), "AKIAALICE") {
+		t.Error("alice's item changed")
 	}
 }

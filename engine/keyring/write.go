@@ -23,13 +23,19 @@ import (
 //   - file backend: the item is encrypted into a temporary file in the
 //     keys directory, synced, and renamed over the item's file, so the
 //     file is either the old item or the new one, never a truncated mix;
+//   - pass keeps the entry's encrypted file as it was and puts it back
+//     if pass fails (pass truncates the file before gpg writes the new
+//     one; see pass.go); passage writes a temporary file and renames it;
 //   - other backends replace items themselves; for a long-term key, what
 //     was there is read first and put back if the write fails or does not
-//     read back (the pass backend, for one, truncates its file before
-//     gpg writes the new one);
-//   - every backend but the macOS keychain reads the item back and
-//     compares it. The keychain's writes are all-or-nothing, and reading a
-//     long-term key back would ask for the keychain's password again.
+//     read back;
+//   - every backend but these reads the item back and compares it: the
+//     macOS keychain and winhello (their writes are all-or-nothing, and
+//     reading back would ask for the keychain's password, or for Windows
+//     Hello, again), pass and passage (items are encrypted to the store's
+//     recipients: reading back needs the user's secret key, which may ask
+//     for its passphrase at every write, and which a shared store's
+//     recipients need not include).
 
 // tempPrefix starts the names of the file backend's temporary files. It
 // holds a '%' not followed by two hex digits, which the backend's own
@@ -64,15 +70,18 @@ func (k *Keyring) write(item kr.Item) error {
 		}
 		return k.readBack(item)
 	}
+	if writesAsIs[k.backend] {
+		return k.ring.Set(item)
+	}
 	var old kr.Item
 	had := false
-	if k.backend != string(kr.KeychainBackend) && IsCredentialsKey(item.Key) {
+	if IsCredentialsKey(item.Key) {
 		var err error
 		old, err = k.ring.Get(item.Key)
 		had = err == nil
 	}
 	err := k.ring.Set(item)
-	if err == nil && k.backend != string(kr.KeychainBackend) {
+	if err == nil {
 		err = k.readBack(item)
 	}
 	if err == nil || !had {
@@ -86,6 +95,9 @@ func (k *Keyring) write(item kr.Item) error {
 	}
 	return fmt.Errorf("%w; the item that was there was put back", err)
 }
+
+// writesAsIs are the backends written without reading back (see above).
+var writesAsIs = map[string]bool{Keychain: true, WinHello: true, Pass: true, Passage: true}
 
 // readBack checks that the backend returns item's data for its key.
 func (k *Keyring) readBack(item kr.Item) error {

@@ -46,8 +46,9 @@ func TestFailedWritePutsBackTheOldKey(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/silent=%v", name, silent), func(t *testing.T) {
 				_, raw := open(t)
 				h := &halfWriter{Keyring: raw, silent: silent}
-				// Named as pass, the one backend that does truncate first.
-				k := Wrap(h, "pass")
+				// Named as a backend that replaces items itself (pass
+				// has its own put-back, tested in backend_pass.txtar).
+				k := Wrap(h, "kwallet")
 				profile := fmt.Sprintf("t-half-%d", time.Now().UnixNano())
 				defer func() { _ = raw.Remove(profile) }()
 				if err := k.SetCredentials(profile, LongTerm{AccessKeyID: "AKIAOLD", SecretAccessKey: "oldsecret"}); err != nil {

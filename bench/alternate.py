@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Runs commands in turn (A, B, A, B, ...) and prints, for each, the median
+wall time and the median CPU time (user + system, from wait4's rusage).
+
+    bench/alternate.py RUNS NAME=COMMAND [NAME=COMMAND...]
+
+Alternating run by run keeps a shared machine's drift out of the ratios;
+CPU time, which counts only the process's own work (page faults included),
+stays meaningful when other load makes wall times swing. The first command
+is the reference of the ratios. A command that fails stops the benchmark."""
+import os, shlex, statistics, sys, time
+
+runs = int(sys.argv[1])
+cmds = [a.split("=", 1) for a in sys.argv[2:]]
+wall = {n: [] for n, _ in cmds}
+cpu = {n: [] for n, _ in cmds}
+devnull = os.open(os.devnull, os.O_RDWR)
+for i in range(runs + 3):
+    for name, cmd in cmds:
+        argv = shlex.split(cmd)
+        t0 = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            os.dup2(devnull, 0)
+            os.dup2(devnull, 1)
+            os.execvp(argv[0], argv)
+        _, status, ru = os.wait4(pid, 0)
+        t1 = time.perf_counter()
+        if status != 0:
+            sys.exit("%s failed (status %d): %s" % (name, status, cmd))
+        if i >= 3:  # warm-up
+            wall[name].append((t1 - t0) * 1000)
+            cpu[name].append((ru.ru_utime + ru.ru_stime) * 1000)
+ref = cmds[0][0]
+for name, _ in cmds:
+    w, c = statistics.median(wall[name]), statistics.median(cpu[name])
+    line = "%-14s wall %6.1f ms  cpu %6.1f ms" % (name, w, c)
+    if name != ref:
+        line += "   %.2fx / %.2fx %s" % (w / statistics.median(wall[ref]), c / statistics.median(cpu[ref]), ref)
+    print(line)
