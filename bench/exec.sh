@@ -51,17 +51,7 @@ for backend in file keyctl; do
     hyperfine -N --warmup 10 --runs 50 --export-json "$work/$backend.$round.json" \
       "$work/aws-vault exec --json bench-user" "$work/aws-vault exec --json bench-proc" >/dev/null
   done
-  python3 - "$work/$backend".[1-6].json <<'PY'
-import json, statistics, sys
-times = {}
-for path in sys.argv[1:]:
-    for r in json.load(open(path))['results']:
-        times.setdefault(r['command'].split()[-1], []).extend(r['times'])
-med = {k: statistics.median(v) * 1000 for k, v in times.items()}
-for k, v in times.items():
-    print('%-11s median %.2f ms  mean %.2f ms  (%d runs)' % (k, med[k], statistics.mean(v) * 1000, len(v)))
-print('bench-proc / bench-user: %.2fx' % (med['bench-proc'] / med['bench-user']))
-PY
+  ratio bench-user bench-proc "$work/$backend".[1-6].json
   runs=$(wc -l < "$work/proc-runs")
   echo "credential_process runs: $runs (1 = only the run that filled the cache)"
   [ "$runs" -eq 1 ] || { echo "the cached credential_process ran again" >&2; exit 1; }

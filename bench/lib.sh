@@ -31,3 +31,20 @@ JSON
   for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
   export HOME="$work" AWS_CONFIG_FILE="$work/config" AWS_ENDPOINT_URL_STS=$(head -1 "$work/url")
 }
+
+# ratio A B JSON...: the medians of hyperfine commands ending in A and in
+# B, taken over every round's JSON export, and B's median over A's.
+ratio() {
+  python3 - "$@" <<'PY'
+import json, statistics, sys
+a, b, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+times = {}
+for path in paths:
+    for r in json.load(open(path))['results']:
+        times.setdefault(r['command'].split()[-1], []).extend(r['times'])
+med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+for k, v in times.items():
+    print('%-11s median %.2f ms  mean %.2f ms  (%d runs)' % (k, med[k], statistics.mean(v) * 1000, len(v)))
+print('%s / %s: %.2fx' % (b, a, med[b] / med[a]))
+PY
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/aws-vault/aws-vault/engine/config"
+	"github.com/aws-vault/aws-vault/engine/providers"
 )
 
 // ClearCmd deletes cached sessions and IAM Identity Center tokens, never
@@ -48,5 +49,5 @@ func (a *App) ssoStartURL(profile string) string {
 	if err != nil {
 		return ""
 	}
-	return p.SSOStartURL
+	return providers.NormalizeStartURL(p.SSOStartURL)
 }

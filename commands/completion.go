@@ -104,6 +104,16 @@ func (a *App) predictors() map[string]completions.PredictorFunc {
 				return names
 			})
 		},
+		// The config's [sso-session] names.
+		"ssosession": func(*completions.Context) complete.Predictor {
+			return complete.PredictFunc(func(string) []string {
+				cfg, err := a.Config()
+				if err != nil {
+					return nil
+				}
+				return cfg.SSOSessionNames()
+			})
+		},
 		"credentials": func(ctx *completions.Context) complete.Predictor {
 			return complete.PredictFunc(func(string) []string { return storedNames(ctx, false) })
 		},

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/ini.v1"
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/aws-vault/aws-vault/engine"
@@ -106,24 +107,79 @@ func bareValue(v string) bool {
 // writeINI prints a credentials-file section as the original does (with
 // gopkg.in/ini.v1, unpretty): keys in its order, an empty value left out,
 // the expiry in RFC 3339 (UTC) when the credentials have one.
+//
+// Unlike the original, it refuses a value (or profile name) with a line
+// break or another control character: ini.v1 would wrap it in """, which
+// the AWS CLI and SDKs do not read, so a value could add lines (keys,
+// sections) of its own to the file it is written into. The output is also
+// read back with ini.v1 and must give the same section and values.
 func writeINI(a *App, res *engine.Result) error {
 	c := res.Credentials
+	name := res.Profile.Name
+	if bad := controlChar(name); bad >= 0 || strings.ContainsAny(name, "[]") {
+		return fmt.Errorf("cannot write profile %q as an ini section: its name holds a control character or a bracket", name)
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "[%s]\n", res.Profile.Name)
-	key := func(k, v string) {
-		if v != "" {
-			fmt.Fprintf(&b, "%s=%s\n", k, iniValue(v))
+	fmt.Fprintf(&b, "[%s]\n", name)
+	var keys, values []string
+	key := func(k, v string) error {
+		if v == "" {
+			return nil
+		}
+		if controlChar(v) >= 0 {
+			return fmt.Errorf("cannot write the value of %s in ini: it holds a line break or another control character, which could add lines to the file", k)
+		}
+		fmt.Fprintf(&b, "%s=%s\n", k, iniValue(v))
+		keys, values = append(keys, k), append(values, v)
+		return nil
+	}
+	for _, kv := range [][2]string{
+		{"aws_access_key_id", c.AccessKeyID},
+		{"aws_secret_access_key", c.SecretAccessKey},
+		{"aws_session_token", c.SessionToken},
+	} {
+		if err := key(kv[0], kv[1]); err != nil {
+			return err
 		}
 	}
-	key("aws_access_key_id", c.AccessKeyID)
-	key("aws_secret_access_key", c.SecretAccessKey)
-	key("aws_session_token", c.SessionToken)
 	if c.CanExpire {
-		key("aws_credential_expiration", c.Expires.UTC().Format(time.RFC3339))
+		_ = key("aws_credential_expiration", c.Expires.UTC().Format(time.RFC3339))
 	}
-	key("region", res.Region)
+	if err := key("region", res.Region); err != nil {
+		return err
+	}
+	if err := sameINI(b.String(), name, keys, values); err != nil {
+		return err
+	}
 	_, err := a.Stdout.Write([]byte(b.String()))
 	return err
+}
+
+// controlChar is the index of the first control character (C0, DEL) in
+// s, or -1.
+func controlChar(s string) int {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
+
+// sameINI checks that text reads back as one section name with exactly
+// keys = values.
+func sameINI(text, name string, keys, values []string) error {
+	f, err := ini.Load([]byte(text))
+	if err == nil {
+		secs := f.SectionStrings()
+		if len(secs) != 2 || secs[1] != name || len(f.Section(name).Keys()) != len(keys) {
+			err = fmt.Errorf("it reads back as sections %q", secs)
+		}
+	}
+	for i, k := range keys {
+		if err == nil && f.Section(name).Key(k).String() != values[i] {
+			err = fmt.Errorf("%s does not read back as written", k)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write the credentials of %s as ini: %w", name, err)
+	}
+	return nil
 }
 
 // iniValue quotes v as ini.v1 writes it: """ around a value with a newline

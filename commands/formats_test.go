@@ -38,6 +38,7 @@ var scrubbed = []struct {
 	// which is as wide as its longest label).
 	{regexp.MustCompile(`\b20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z`), "<time>"},
 	{regexp.MustCompile(`(?m)\b((?:sts|sso)\.[A-Za-z]+):-?(?:[0-9]+h)?(?:[0-9]+m)?[0-9]+s\b(?: +$)?`), "${1}:<left>"},
+	{regexp.MustCompile(`(?m)\b(oidc:\S+?):-?(?:[0-9]+h)?(?:[0-9]+m)?[0-9]+s\b(?: +$)?`), "${1}:<left>"},
 }
 
 // scrub FILE: rewrites FILE with the varying parts of the output replaced

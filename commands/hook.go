@@ -6,15 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/aws-vault/aws-vault/engine"
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/dirprofile"
 	"github.com/aws-vault/aws-vault/engine/hook"
 	"github.com/aws-vault/aws-vault/engine/prompt"
+	"github.com/aws-vault/aws-vault/internal/termsafe"
 	"github.com/aws-vault/aws-vault/shells"
 )
 
@@ -119,11 +118,20 @@ func (c *HookExecCmd) Run(a *App) error {
 	finish := func(d hook.Decision, env *engine.Env) error {
 		var err error
 		once.do(func() {
+			out, rerr := render(sh, c.Format, a.planFor(d, env, false, now))
+			if rerr != nil && d.Action == hook.Load {
+				// Credentials the shell cannot hold (a NUL byte from a
+				// credential_process) fail the load like any other
+				// failure: a notice, and a retry after a minute, not
+				// an error at the next prompts.
+				d = d.Failed("cannot put the credentials into the shell: "+firstLine(rerr), false, now)
+				env = nil
+				out, rerr = render(sh, c.Format, a.planFor(d, env, false, now))
+			}
 			if d.Notice != "" {
 				a.notice("%s", d.Notice)
 			}
-			var out string
-			if out, err = render(sh, c.Format, a.planFor(d, env, false, now)); err == nil {
+			if err = rerr; err == nil {
 				_, err = fmt.Fprint(a.Stdout, out)
 			}
 		})
@@ -197,16 +205,11 @@ func hookEnv(getenv func(string) string) hook.Env {
 }
 
 // notice prints one line (or a few) on stderr, with every character that
-// could move the cursor or change the terminal shown as '?': a notice may
-// quote a file or directory name, or what an .awsprofile says.
+// could move the cursor or change the terminal escaped: a notice may quote
+// a file or directory name, or what an .awsprofile says. (engine/hook
+// escapes those within each line, newlines included.)
 func (a *App) notice(format string, args ...any) {
-	msg := strings.Map(func(r rune) rune {
-		if r == '\n' || unicode.IsPrint(r) {
-			return r
-		}
-		return '?'
-	}, fmt.Sprintf(format, args...))
-	fmt.Fprintf(a.Stderr, "aws-vault: %s\n", msg)
+	fmt.Fprintf(a.Stderr, "aws-vault: %s\n", termsafe.Text(fmt.Sprintf(format, args...)))
 }
 
 // AllowCmd trusts the .awsprofile of a directory as it is now.
@@ -224,11 +227,35 @@ func (c *AllowCmd) Run(a *App) error {
 	if err != nil {
 		return err
 	}
+	if err := found.CheckAllowable(); err != nil {
+		return err
+	}
 	if err := (dirprofile.Trust{Dir: dirprofile.TrustDir(a.Getenv)}).Allow(found); err != nil {
 		return fmt.Errorf("recording trust in %s: %w", found.Path, err)
 	}
-	fmt.Fprintf(a.Stdout, "Allowed %s (profile %s)\n", found.Path, settings.Profile)
+	where := ""
+	if dir := allowedFrom(c.Path); dir != "" && filepath.Dir(found.Path) != dir {
+		// The directory has none of its own: say whose file it is.
+		where = fmt.Sprintf(", the nearest %s above %s, which has none", dirprofile.FileName, dir)
+	}
+	fmt.Fprintf(a.Stdout, "Allowed %s (profile %s)%s\n", termsafe.Line(found.Path), settings.Profile, termsafe.Line(where))
 	return nil
+}
+
+// allowedFrom is the directory allow was given (or the current one), or
+// "" when it was given a file.
+func allowedFrom(arg string) string {
+	if arg == "" {
+		arg = "."
+	}
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return ""
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return ""
+	}
+	return abs
 }
 
 // DenyCmd revokes trust in a directory's .awsprofile.
@@ -247,9 +274,9 @@ func (c *DenyCmd) Run(a *App) error {
 		return err
 	}
 	if had {
-		fmt.Fprintf(a.Stdout, "Denied %s\n", path)
+		fmt.Fprintf(a.Stdout, "Denied %s\n", termsafe.Line(path))
 	} else {
-		fmt.Fprintf(a.Stdout, "%s was not allowed\n", path)
+		fmt.Fprintf(a.Stdout, "%s was not allowed\n", termsafe.Line(path))
 	}
 	return nil
 }

@@ -105,7 +105,7 @@ func (c *ListCmd) Run(a *App) error {
 		}
 	}
 	for _, t := range tokens {
-		fmt.Fprintf(w, "-\t-\toidc:%s\t\n", t)
+		fmt.Fprintf(w, "-\t-\t%s\t\n", a.tokenLabel(ring, t, now))
 	}
 	for _, s := range sessions {
 		if !contains(profiles, s.ProfileName) {
@@ -113,6 +113,27 @@ func (c *ListCmd) Run(a *App) error {
 		}
 	}
 	return w.Flush()
+}
+
+// tokenLabel is an SSO token's row: oidc:START-URL as in the original,
+// followed by :TIME-LEFT, as a session's, when the token's item can be read
+// without asking anyone anything (keyctl, or the file backend with
+// AWS_VAULT_FILE_PASSPHRASE): its expiry is inside the item, not in its
+// key, and list must not start prompting for a passphrase or an unlock.
+func (a *App) tokenLabel(ring *keyring.Keyring, startURL string, now time.Time) string {
+	label := "oidc:" + startURL
+	backend, err := ring.Backend()
+	if err != nil {
+		return label
+	}
+	if backend != "keyctl" && (backend != "file" || a.Getenv("AWS_VAULT_FILE_PASSPHRASE") == "") {
+		return label
+	}
+	t, err := ring.GetOIDCToken(startURL)
+	if err != nil || t.Expiration.IsZero() {
+		return label
+	}
+	return label + ":" + t.Expiration.Sub(now).Truncate(time.Second).String()
 }
 
 // sessionLabel is the original's: the session's type and the time left,

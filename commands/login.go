@@ -53,7 +53,7 @@ func (c *LoginCmd) Run(a *App) error {
 		_, err := fmt.Fprintln(a.Stdout, console.URL)
 		return err
 	}
-	if err := login.Open(ctx, console.URL, a.Getenv, a.Stderr); err != nil {
+	if err := login.Open(ctx, console.URL, a.Getenv); err != nil {
 		return fmt.Errorf("%w; use --stdout to print the sign-in URL instead", err)
 	}
 	return nil

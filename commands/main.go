@@ -14,6 +14,8 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/aws-vault/aws-vault/completions"
+	"github.com/aws-vault/aws-vault/internal/nodump"
+	"github.com/aws-vault/aws-vault/internal/termsafe"
 )
 
 // CLI is the whole command tree.
@@ -35,6 +37,7 @@ type CLI struct {
 	Allow  AllowCmd  `cmd:"" help:"Trust the .awsprofile of a directory as it is now."`
 	Deny   DenyCmd   `cmd:"" help:"Stop trusting the .awsprofile of a directory."`
 	Prompt PromptCmd `cmd:"" help:"Print the prompt segment's code for a shell, or the segment itself with --format."`
+	SSO    SSOCmd    `cmd:"" name:"sso" help:"IAM Identity Center: generate profiles from your account assignments."`
 
 	Completion CompletionCmd `cmd:"" help:"Print the shell completion script for ${shells}."`
 
@@ -87,6 +90,11 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // Main runs aws-vault with args (without the program name) and returns the
 // exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	// Before anything is read: no other process of the user may read the
+	// keys, sessions or passphrase this one will hold (see nodump).
+	if err := nodump.Set(); err != nil {
+		fmt.Fprintf(stderr, "aws-vault: warning: %v\n", err)
+	}
 	if len(args) == 0 {
 		// As the original: no command shows the help, with success.
 		args = []string{"--help"}
@@ -153,33 +161,35 @@ func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer,
 		if partial {
 			return 2, true
 		}
-		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		fmt.Fprintf(stderr, "aws-vault: error: %s\n", termsafe.Text(err.Error()))
 		return 1, false
 	}
 	if err := emptyProfileArg(ctx); err != nil {
-		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		fmt.Fprintf(stderr, "aws-vault: error: %s\n", termsafe.Text(err.Error()))
 		return 1, false
 	}
 	app.Globals = &cli.Globals
 	if app.Globals.Debug {
-		log.SetOutput(stderr)
+		// Debug notes name files, directories and what they say.
+		log.SetOutput(termsafe.Writer(stderr))
 		log.SetFlags(log.Ltime | log.Lmicroseconds)
 	} else {
 		log.SetOutput(io.Discard)
 	}
 	if err := app.validateGlobals(); err != nil {
-		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		fmt.Fprintf(stderr, "aws-vault: error: %s\n", termsafe.Text(err.Error()))
 		return 1, false
 	}
+	// Errors may quote a directory or file name, or what a file says.
 	if err := ctx.Run(); err != nil {
 		var exit *ExitError
 		if errors.As(err, &exit) {
 			if exit.Err != nil {
-				fmt.Fprintf(stderr, "aws-vault: %v\n", exit.Err)
+				fmt.Fprintf(stderr, "aws-vault: %s\n", termsafe.Text(exit.Err.Error()))
 			}
 			return exit.Code, false
 		}
-		fmt.Fprintf(stderr, "aws-vault: error: %v\n", err)
+		fmt.Fprintf(stderr, "aws-vault: error: %s\n", termsafe.Text(err.Error()))
 		return 1, false
 	}
 	return 0, false

@@ -68,6 +68,14 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 		}
 		ts.Value("fake").(*awsfake.Server).FailNext(args[0], args[1], status)
 	},
+	// loseanswer ACTION: the fake carries out its next ACTION call and
+	// closes the connection without answering (awsfake.Server.LoseNextAnswer).
+	"loseanswer": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 1 {
+			ts.Fatalf("usage: loseanswer ACTION")
+		}
+		ts.Value("fake").(*awsfake.Server).LoseNextAnswer(args[0])
+	},
 	// signintoken VAR [PRINCIPAL-PREFIX]: VAR is set to the last console
 	// sign-in token the fake issued, whose principal starts with the prefix.
 	"signintoken": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -228,6 +236,76 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 			ts.Fatalf("%s calls: %d, want %d", args[0], got, want)
 		}
 	},
+	// ssofake SETTING [VALUE]: changes the fake IAM Identity Center:
+	// tokenttl DURATION (access tokens issued from now on), refreshttl
+	// DURATION, revoke (every access token), revoke-refresh (every refresh
+	// token), deny on|off (the user denies /authorize), pagesize ACCOUNTS
+	// ROLES, assign ACCOUNT NAME ROLE..., unassign ACCOUNT ROLE.
+	"ssofake": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 1 {
+			ts.Fatalf("usage: ssofake SETTING [VALUE...]")
+		}
+		srv := ts.Value("fake").(*awsfake.Server)
+		dur := func() time.Duration {
+			if len(args) != 2 {
+				ts.Fatalf("usage: ssofake %s DURATION", args[0])
+			}
+			d, err := time.ParseDuration(args[1])
+			ts.Check(err)
+			return d
+		}
+		switch args[0] {
+		case "tokenttl":
+			srv.SetSSOTokenTTL(dur())
+		case "refreshttl":
+			srv.SetSSORefreshTTL(dur())
+		case "revoke":
+			srv.RevokeSSOTokens()
+		case "revoke-refresh":
+			srv.RevokeSSORefreshTokens()
+		case "deny":
+			srv.SetSSOAuthorizeDenied(len(args) == 2 && args[1] == "on")
+		case "pagesize":
+			if len(args) != 3 {
+				ts.Fatalf("usage: ssofake pagesize ACCOUNTS ROLES")
+			}
+			a, _ := strconv.Atoi(args[1])
+			r, _ := strconv.Atoi(args[2])
+			srv.SetSSOPageSize(a, r)
+		case "assign":
+			if len(args) < 4 {
+				ts.Fatalf("usage: ssofake assign ACCOUNT NAME ROLE...")
+			}
+			for _, role := range args[3:] {
+				srv.AddSSOAssignment(awsfake.SSOAssignment{AccountID: args[1], AccountName: args[2], RoleName: role})
+			}
+		case "unassign":
+			if len(args) != 3 {
+				ts.Fatalf("usage: ssofake unassign ACCOUNT ROLE")
+			}
+			srv.RemoveSSOAssignment(args[1], args[2])
+		default:
+			ts.Fatalf("ssofake: unknown setting %q", args[0])
+		}
+	},
+	// ssogrants GRANT N: the fake issued N tokens with CreateToken's
+	// grantType GRANT (device_code, authorization_code, refresh_token);
+	// refused calls do not count.
+	"ssogrants": func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 2 {
+			ts.Fatalf("usage: ssogrants GRANT N")
+		}
+		want, _ := strconv.Atoi(args[1])
+		got := 0
+		for _, c := range ts.Value("fake").(*awsfake.Server).Calls() {
+			if g := c.Params.Get("grantType"); c.Action == "CreateToken" && c.Err == "" && (g == args[0] || strings.HasSuffix(g, ":"+args[0])) {
+				got++
+			}
+		}
+		if (got == want) == neg {
+			ts.Fatalf("CreateToken %s: %d, want %d", args[0], got, want)
+		}
+	},
 	// stsparams ACTION [N]: prints the request parameters of the fake's
 	// last (or Nth) ACTION call as the wire carried them, one name=value a
 	// line, sorted; Action and Version are left out.
@@ -328,6 +406,10 @@ func TestScripts(t *testing.T) {
 					}
 				}
 				return true, nil
+			}
+			if cond == "root" {
+				// Files of another user can be made with chown.
+				return os.Geteuid() == 0, nil
 			}
 			if cond == "strace" {
 				_, err := exec.LookPath("strace")

@@ -18,6 +18,8 @@ type SessionFlags struct {
 	NoSession bool          `short:"n" help:"Skip creating STS session with GetSessionToken." negatable:""`
 	Region    string        `help:"The AWS region." placeholder:"REGION"`
 	MfaToken  string        `short:"t" help:"The MFA token to use." placeholder:"CODE"`
+	// UseDeviceCode is the AWS CLI's --use-device-code.
+	UseDeviceCode bool `name:"use-device-code" env:"AWS_VAULT_SSO_USE_DEVICE_CODE" help:"IAM Identity Center: sign in with the device code flow instead of the browser's redirect to this computer." negatable:""`
 
 	// NoBrowser is set from a command's --stdout: an IAM Identity Center
 	// sign-in shows its URL and opens no browser.
@@ -89,18 +91,19 @@ func (a *App) engine(f SessionFlags, rule promptRule) (*engine.Engine, error) {
 		}
 	}
 	return engine.New(engine.Options{
-		Ring:         a.Keyring(),
-		Config:       cfg,
-		Getenv:       getenv,
-		TTLs:         ttls,
-		PromptDriver: a.Globals.Prompt,
-		ChoosePrompt: a.choosePrompt(rule),
-		MfaToken:     f.MfaToken,
-		Duration:     f.Duration,
-		NoSession:    f.NoSession,
-		Region:       f.Region,
-		NoBrowser:    f.NoBrowser,
-		Stderr:       a.Stderr,
+		Ring:          a.Keyring(),
+		Config:        cfg,
+		Getenv:        getenv,
+		TTLs:          ttls,
+		PromptDriver:  a.Globals.Prompt,
+		ChoosePrompt:  a.choosePrompt(rule),
+		MfaToken:      f.MfaToken,
+		Duration:      f.Duration,
+		NoSession:     f.NoSession,
+		Region:        f.Region,
+		NoBrowser:     f.NoBrowser,
+		UseDeviceCode: f.UseDeviceCode,
+		Stderr:        a.Stderr,
 	})
 }
 

@@ -24,7 +24,6 @@ import (
 	"github.com/aws-vault/aws-vault/engine/cache"
 	"github.com/aws-vault/aws-vault/engine/config"
 	"github.com/aws-vault/aws-vault/engine/keyring"
-	"github.com/aws-vault/aws-vault/engine/login"
 	"github.com/aws-vault/aws-vault/engine/prompt"
 	"github.com/aws-vault/aws-vault/engine/providers"
 )
@@ -54,6 +53,9 @@ type Options struct {
 	// NoBrowser: an IAM Identity Center sign-in shows its URL (on Stderr)
 	// and does not open a browser (--stdout, AWS_VAULT_STDOUT).
 	NoBrowser bool
+	// UseDeviceCode: an IAM Identity Center sign-in uses the device code
+	// flow rather than the authorization code flow (--use-device-code).
+	UseDeviceCode bool
 
 	Now        func() time.Time
 	Stderr     io.Writer // notes for people (never secrets)
@@ -386,17 +388,11 @@ func (e *Engine) ssoProvider(p *config.Profile) (aws.CredentialsProvider, error)
 		sort.Strings(missing)
 		return nil, fmt.Errorf("profile %q in %s: an IAM Identity Center profile needs %s (from the profile or its [sso-session])", p.Name, p.File, strings.Join(missing, ", "))
 	}
-	oidc, portal := providers.SSOClients(p.SSORegion, e.endpoint("SSO_OIDC", p), e.endpoint("SSO", p), e.o.HTTPClient)
-	s := &providers.SSO{
-		OIDC: oidc, Portal: portal, Ring: e.o.Ring, Profile: p.Name, StartURL: p.SSOStartURL,
-		AccountID: p.SSOAccountID, RoleName: p.SSORoleName, Scopes: providers.ParseScopes(p.SSORegistrationScopes),
-		Lock:   func(ctx context.Context, name string) (func(), error) { return cache.Lock(ctx, e.o.LockDir, name) },
-		Open:   func(ctx context.Context, u string) error { return login.Open(ctx, u, e.o.Getenv, e.o.Stderr) },
-		Notice: e.o.Stderr, Now: e.o.Now,
+	s, err := e.SSOTokenSource(p)
+	if err != nil {
+		return nil, err
 	}
-	if e.o.NoBrowser {
-		s.Open = nil
-	}
+	s.Profile, s.AccountID, s.RoleName = p.Name, p.SSOAccountID, p.SSORoleName
 	key := keyring.SessionKey{Type: "sso.GetRoleCredentials", ProfileName: p.Name, MfaSerial: p.SSOStartURL}
 	return e.cached(key, "profile "+p.Name+" sso", s.Fetch), nil
 }

@@ -149,6 +149,11 @@ type keyStore struct {
 func (s *keyStore) Get() (keyring.LongTerm, error) { return s.ring.GetCredentials(s.profile) }
 func (s *keyStore) Set(k keyring.LongTerm) error   { return s.ring.SetCredentials(s.profile, k) }
 
+func (s *keyStore) GetCopy() (keyring.LongTerm, error) { return s.ring.Rotating(s.profile) }
+func (s *keyStore) SetCopy(k keyring.LongTerm) error   { return s.ring.KeepRotating(s.profile, k) }
+func (s *keyStore) RemoveCopy() error                  { return s.ring.RemoveRotating(s.profile) }
+func (s *keyStore) CopyName() string                   { return keyring.RotatingName(s.profile) }
+
 // iamClient builds an IAM client for p, signed by creds, using the SDK's
 // endpoint settings (AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL, endpoint_url).
 // IAM is global: the region only chooses the partition.

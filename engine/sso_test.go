@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -64,19 +65,15 @@ sso_start_url = https://d-1234567890.awsapps.com/start
 sso_role_name = Developer
 `
 
-// approvingBrowser is a $BROWSER that approves the device code of the URL
-// it is given through the fake's test hook, as the user would by clicking
-// "Allow" (bash's /dev/tcp: no HTTP client needed).
+// approvingBrowser is a $BROWSER whose user is signed in to the portal
+// and allows the request: it approves the device code of a verification
+// URL through the fake's test hook, or follows /authorize to the redirect
+// to aws-vault's loopback listener.
 const approvingBrowser = `#!/usr/bin/env bash
 url=$1
-hostport=${url#*://}; hostport=${hostport%%/*}
-code=${url##*user_code=}
-exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || exit 1
-printf 'GET /_test/approve?user_code=%s HTTP/1.0\r\nHost: %s\r\n\r\n' "$code" "$hostport" >&3
-read -r status <&3
-case $status in
-*" 200 "*) ;;
-*) echo "approve: $status" >&2; exit 1 ;;
+case $url in
+*user_code=*) exec curl -fsS -o /dev/null "${url%%/device*}/_test/approve?user_code=${url##*user_code=}" ;;
+*) exec curl -fsS -L -o /dev/null "$url" ;;
 esac
 `
 
@@ -128,15 +125,16 @@ func callerOf(t *testing.T, w *world, c aws.Credentials) string {
 func TestSSOFirstLoginThenReuse(t *testing.T) {
 	w := newSSOWorld(t)
 	r, stderr := w.ssoCreds(t, "sso-dev", nil)
-	if n := w.fake.CountCalls("StartDeviceAuthorization"); n != 1 {
-		t.Fatalf("device flows = %d", n)
+	if n := w.fake.CountCalls("Authorize"); n != 1 {
+		t.Fatalf("sign-ins = %d", n)
 	}
 	clients := w.fake.SSOClients()
-	if len(clients) != 1 || clients[0].Name != "aws-vault" || clients[0].Type != "public" || strings.Join(clients[0].Scopes, ",") != "sso:account:access" {
+	if len(clients) != 1 || clients[0].Name != "aws-vault" || clients[0].Type != "public" || strings.Join(clients[0].Scopes, ",") != "sso:account:access" ||
+		clients[0].IssuerURL != ssoStartURL || strings.Join(clients[0].GrantTypes, ",") != "authorization_code,refresh_token" {
 		t.Errorf("registered clients %+v", clients)
 	}
-	// The user was told where to go and which code to expect.
-	if !strings.Contains(stderr, w.fake.URL()+"/device?user_code=") || !strings.Contains(stderr, "code ") || !strings.Contains(stderr, ssoStartURL) {
+	// The user was told where to go.
+	if !strings.Contains(stderr, w.fake.URL()+"/authorize?") || !strings.Contains(stderr, ssoStartURL) {
 		t.Errorf("stderr %q", stderr)
 	}
 	if arn := callerOf(t, w, r.Credentials); !strings.HasPrefix(arn, "arn:aws:sts::444444444444:assumed-role/AWSReservedSSO_Developer_") {
@@ -217,20 +215,39 @@ func TestSSOExpiredOrRefusedTokenSignsInAgain(t *testing.T) {
 	w := newSSOWorld(t)
 	w.ssoCreds(t, "sso-dev", nil)
 
-	// Nine hours on, the 8h token and the 1h role session have expired.
+	// Nine hours on, the 8h token and the 1h role session have expired:
+	// the token is refreshed, without a sign-in.
 	w.now = w.now.Add(9 * time.Hour)
+	w.fake.SetNow(func() time.Time { return w.now })
 	w.ssoCreds(t, "sso-dev", nil)
-	if n := w.fake.CountCalls("StartDeviceAuthorization"); n != 2 {
-		t.Errorf("device flows after expiry = %d, want 2", n)
+	if n := w.fake.CountCalls("Authorize"); n != 1 {
+		t.Errorf("sign-ins after expiry = %d, want 1", n)
 	}
 	tok, err := w.ring.GetOIDCToken(ssoStartURL)
-	if err != nil || !tok.Expiration.After(w.now) {
+	if err != nil || !tok.Expiration.After(w.now) || tok.RefreshToken == "" || tok.ClientID == "" {
 		t.Errorf("new token %v, %v", tok.Expiration, err)
 	}
 
-	// A token the portal refuses before its time (revoked) is dropped and
-	// the sign-in runs again, once.
+	// A token the portal refuses before its time (revoked) is replaced by
+	// a refresh.
 	w.fake.RevokeSSOTokens()
+	w.fake.ResetCalls()
+	if _, err := w.ring.RemoveSessions(""); err != nil {
+		t.Fatal(err)
+	}
+	w.ssoCreds(t, "sso-dev", nil)
+	var grants []string
+	for _, c := range w.fake.Calls() {
+		grants = append(grants, c.Action+":"+c.Params.Get("grantType")+":"+c.Err)
+	}
+	if want := "GetRoleCredentials::UnauthorizedException,CreateToken:refresh_token:,GetRoleCredentials::"; strings.Join(grants, ",") != want {
+		t.Errorf("calls %v\nwant %s", grants, want)
+	}
+	tok, _ = w.ring.GetOIDCToken(ssoStartURL)
+
+	// Refused and its refresh token revoked too: the sign-in runs again, once.
+	w.fake.RevokeSSOTokens()
+	w.fake.RevokeSSORefreshTokens()
 	w.fake.ResetCalls()
 	if _, err := w.ring.RemoveSessions(""); err != nil {
 		t.Fatal(err)
@@ -238,11 +255,9 @@ func TestSSOExpiredOrRefusedTokenSignsInAgain(t *testing.T) {
 	w.ssoCreds(t, "sso-ops", nil)
 	var actions []string
 	for _, c := range w.fake.Calls() {
-		if c.Action != "CreateToken" && c.Action != "ApproveDevice" {
-			actions = append(actions, c.Action+":"+c.Err)
-		}
+		actions = append(actions, c.Action+":"+c.Err)
 	}
-	want := "GetRoleCredentials:UnauthorizedException,RegisterClient:,StartDeviceAuthorization:,GetRoleCredentials:"
+	want := "GetRoleCredentials:UnauthorizedException,CreateToken:InvalidGrantException,RegisterClient:,Authorize:,CreateToken:,GetRoleCredentials:"
 	if strings.Join(actions, ",") != want {
 		t.Errorf("calls %v\nwant %s", actions, want)
 	}
@@ -319,11 +334,64 @@ func TestSSOErrors(t *testing.T) {
 	if err := w.ring.RemoveOIDCToken(ssoStartURL); err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.engine(t, nil).Credentials(context.Background(), "sso-dev")
+	_, err = w.engine(t, func(o *engine.Options) { o.UseDeviceCode = true }).Credentials(context.Background(), "sso-dev")
 	if err == nil || !strings.Contains(err.Error(), "was not approved within 2s") {
 		t.Errorf("not approved: %v", err)
 	}
 	if _, err := w.ring.GetOIDCToken(ssoStartURL); err != keyring.ErrNotFound {
 		t.Errorf("token after a failed sign-in: %v", err)
+	}
+}
+
+func TestSSOAssignmentsPaginatedAndThrottled(t *testing.T) {
+	w := newSSOWorld(t)
+	w.fake.RemoveSSOAssignment("444444444444", "Developer")
+	w.fake.RemoveSSOAssignment("444444444444", "Operator")
+	w.fake.RemoveSSOAssignment("555555555555", "ReadOnly")
+	for i := range 30 {
+		for _, r := range []string{"Admin", "Developer", "ReadOnly"} {
+			w.fake.AddSSOAssignment(awsfake.SSOAssignment{AccountID: fmt.Sprintf("1000000000%02d", i), AccountName: fmt.Sprintf("team-%d", i), RoleName: r})
+		}
+	}
+	// An account with hundreds of roles: 31 pages of 10.
+	for r := range 301 {
+		w.fake.AddSSOAssignment(awsfake.SSOAssignment{AccountID: "999999999999", AccountName: "big", RoleName: fmt.Sprintf("Role%03d", r)})
+	}
+	w.fake.SetSSORateLimit(20)
+	var progress []int
+	info, got, err := w.engine(t, nil).SSOAssignments(context.Background(), "corp", func(done, total int) {
+		if total != 31 {
+			t.Errorf("total %d", total)
+		}
+		progress = append(progress, done)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.StartURL != ssoStartURL || info.Region != "eu-west-1" {
+		t.Errorf("session %+v", info)
+	}
+	if len(got) != 90+301 || got[0] != (engine.SSOAssignment{AccountID: "100000000000", AccountName: "team-0", RoleName: "Admin"}) ||
+		got[len(got)-1] != (engine.SSOAssignment{AccountID: "999999999999", AccountName: "big", RoleName: "Role300"}) {
+		t.Errorf("%d assignments, first %+v last %+v", len(got), got[0], got[len(got)-1])
+	}
+	if len(progress) != 31 || progress[30] != 31 {
+		t.Errorf("progress %v", progress)
+	}
+	throttled := 0
+	for _, c := range w.fake.Calls() {
+		if c.Err == "TooManyRequestsException" {
+			throttled++
+		}
+	}
+	t.Logf("%d calls throttled and retried", throttled)
+	if throttled == 0 {
+		t.Errorf("no call was throttled: the test does not test throttling")
+	}
+
+	// A session that is not there, or cannot sign in, says so.
+	_, _, err = w.engine(t, nil).SSOAssignments(context.Background(), "nope", nil)
+	if err == nil || !strings.Contains(err.Error(), "has no [sso-session nope] section; it has: corp") {
+		t.Errorf("unknown session: %v", err)
 	}
 }

@@ -104,6 +104,7 @@ type Server struct {
 	sessions map[string]*principal // temporary credentials by access key id
 	calls    []Call
 	failures map[string][]injectedFailure
+	lose     map[string]int // lose.go
 	onCall   func(Call)
 	iam      iamState    // iam.go
 	signin   signinState // federation.go
@@ -332,6 +333,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := s.handle(r, body, requestID)
+	if s.loseAnswer(w, r, body) {
+		return
+	}
 	resp.write(w, requestID)
 }
 

@@ -3,6 +3,7 @@ package awsfake
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,7 +25,27 @@ import (
 //
 //	POST /client/register        {clientName, clientType, scopes} → {clientId, clientSecret, clientIdIssuedAt, clientSecretExpiresAt}
 //	POST /device_authorization   {clientId, clientSecret, startUrl} → {deviceCode, userCode, verificationUri, verificationUriComplete, expiresIn, interval}
-//	POST /token                  {clientId, clientSecret, grantType, deviceCode} → {accessToken, tokenType, expiresIn}
+//	POST /token                  {clientId, clientSecret, grantType, deviceCode | code, codeVerifier, redirectUri | refreshToken}
+//	                             → {accessToken, tokenType, expiresIn[, refreshToken]}
+//	GET  /authorize?response_type=code&client_id=&redirect_uri=&state=&code_challenge=&code_challenge_method=S256&scopes=
+//	                             → 302 to redirect_uri?code=&state= (or ?error=access_denied&state=)
+//
+// RegisterClient takes grantTypes, redirectUris and issuerUrl as the
+// authorization code flow needs them: a client that asks for
+// authorization_code must give loopback http redirect URIs and the start
+// URL as issuerUrl. /authorize is the browser's page: the user is taken to
+// be signed in and to allow the request at once (SetSSOAuthorizeDenied
+// makes them deny it), so the page redirects to the client's loopback
+// listener with a one-time code, valid for 5 minutes, bound to the client,
+// the redirect URI and the PKCE challenge (S256 only), which CreateToken
+// with grantType authorization_code checks against codeVerifier.
+//
+// Refresh tokens are issued with the access token when the client
+// registered the refresh_token grant or any scopes (what an [sso-session]
+// with sso_registration_scopes does); grantType refresh_token trades one for
+// a new access token and a new refresh token, and the old refresh token
+// stops working. Refresh tokens last DefaultSSORefreshTTL
+// (SetSSORefreshTTL); RevokeSSORefreshTokens makes them all invalid.
 //
 // /token with grantType urn:ietf:params:oauth:grant-type:device_code answers
 // AuthorizationPendingException until the user code is approved,
@@ -36,6 +58,15 @@ import (
 //
 //	GET /federation/credentials?account_id=&role_name=   header x-amz-sso_bearer_token: ACCESS-TOKEN
 //	    → {"roleCredentials": {accessKeyId, secretAccessKey, sessionToken, expiration (ms since the epoch)}}
+//	GET /assignment/accounts?max_result=&next_token=     → {"accountList": [{accountId, accountName, emailAddress}], "nextToken"}
+//	GET /assignment/roles?account_id=&max_result=&next_token= → {"roleList": [{accountId, roleName}], "nextToken"}
+//	POST /logout                                         → 200, the token revoked
+//
+// The two lists are paginated: a page holds max_result entries, at most
+// SSOPageSize (default 20 accounts, 10 roles), sorted by account id and
+// role name; nextToken is opaque and bound to the list it came from.
+// SetSSORateLimit makes the list calls answer TooManyRequestsException
+// (429) beyond a number of calls per second, as the service throttles.
 //
 // The credentials are a role session known to the fake STS: their
 // principal is arn:aws:sts::ACCOUNT:assumed-role/AWSReservedSSO_ROLE_HASH/USER.
@@ -51,7 +82,8 @@ import (
 // test's $BROWSER script calls; ApproveDevice does the same from Go.
 //
 // Calls are recorded with Service "sso-oidc" (RegisterClient,
-// StartDeviceAuthorization, CreateToken), "sso" (GetRoleCredentials) or
+// StartDeviceAuthorization, CreateToken with its grantType, Authorize),
+// "sso" (GetRoleCredentials, ListAccounts, ListAccountRoles) or
 // "sso-device" (ApproveDevice). Client secrets, device codes and access
 // tokens are never recorded. FailNext works with these actions too.
 
@@ -63,8 +95,15 @@ const (
 	DefaultSSOSessionTTL     = time.Hour
 	DefaultSSOUser           = "jonsmith"
 
+	DefaultSSORefreshTTL   = 90 * 24 * time.Hour
+	DefaultSSOAccountsPage = 20
+	DefaultSSORolesPage    = 10
+
 	ssoClientSecretTTL  = 90 * 24 * time.Hour
+	ssoAuthCodeTTL      = 5 * time.Minute
 	deviceCodeGrantType = "urn:ietf:params:oauth:grant-type:device_code"
+	authCodeGrantType   = "authorization_code"
+	refreshGrantType    = "refresh_token"
 )
 
 // SSOAssignment lets the IAM Identity Center user take the permission set
@@ -72,16 +111,22 @@ const (
 type SSOAssignment struct {
 	AccountID string
 	RoleName  string
+	// AccountName is what ListAccounts calls the account (default
+	// "account-ACCOUNTID"); the last one given for an account wins.
+	AccountName string
 	// SessionDuration is how long role credentials last (default 1h).
 	SessionDuration time.Duration
 }
 
 // SSOClient is an OIDC client registered with RegisterClient.
 type SSOClient struct {
-	ClientID string
-	Name     string
-	Type     string
-	Scopes   []string
+	ClientID     string
+	Name         string
+	Type         string
+	Scopes       []string
+	GrantTypes   []string
+	RedirectURIs []string
+	IssuerURL    string
 }
 
 // SSOToken is an access token CreateToken issued.
@@ -104,6 +149,26 @@ type ssoState struct {
 	devices     map[string]*ssoDevice    // by device code
 	tokens      map[string]*SSOToken     // by access token
 	order       []string                 // client ids in registration order
+
+	refreshTTL time.Duration
+	refresh    map[string]*ssoRefresh  // by refresh token
+	codes      map[string]*ssoAuthCode // by authorization code
+	denied     bool                    // /authorize: the user denies
+	names      map[string]string       // account names by id
+	pageSize   [2]int                  // accounts, roles; 0: the defaults
+	rate       int                     // list calls a second; 0: no limit
+	rateWindow time.Time
+	rateCount  int
+}
+
+type ssoRefresh struct {
+	clientID, startURL string
+	expires            time.Time
+}
+
+type ssoAuthCode struct {
+	clientID, redirectURI, challenge, startURL string
+	expires                                    time.Time
 }
 
 type ssoClient struct {
@@ -126,6 +191,9 @@ func (st *ssoState) init() {
 		st.clients = map[string]*ssoClient{}
 		st.devices = map[string]*ssoDevice{}
 		st.tokens = map[string]*SSOToken{}
+		st.refresh = map[string]*ssoRefresh{}
+		st.codes = map[string]*ssoAuthCode{}
+		st.names = map[string]string{}
 	}
 }
 
@@ -139,6 +207,67 @@ func (s *Server) AddSSOAssignment(a SSOAssignment) {
 	defer s.mu.Unlock()
 	s.sso.init()
 	s.sso.assignments[a.AccountID+"/"+a.RoleName] = a
+	if a.AccountName != "" {
+		s.sso.names[a.AccountID] = a.AccountName
+	}
+}
+
+// RemoveSSOAssignment takes a permission set away from the user.
+func (s *Server) RemoveSSOAssignment(accountID, roleName string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sso.init()
+	delete(s.sso.assignments, accountID+"/"+roleName)
+}
+
+// SetSSORefreshTTL sets the lifetime of the refresh tokens issued from now
+// on (zero: the default, 90 days).
+func (s *Server) SetSSORefreshTTL(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sso.refreshTTL = d
+}
+
+// SetSSOAuthorizeDenied makes the user deny (true) or allow (false, the
+// default) the requests /authorize shows from now on.
+func (s *Server) SetSSOAuthorizeDenied(denied bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sso.denied = denied
+}
+
+// SetSSOPageSize sets the most accounts and roles one page of ListAccounts
+// and ListAccountRoles holds (zero: the defaults, 20 and 10).
+func (s *Server) SetSSOPageSize(accounts, roles int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sso.pageSize = [2]int{accounts, roles}
+}
+
+// SetSSORateLimit lets ListAccounts and ListAccountRoles take perSecond
+// calls in each second of the wall clock, together, and answers the rest
+// TooManyRequestsException (429); zero removes the limit.
+func (s *Server) SetSSORateLimit(perSecond int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sso.rate = perSecond
+}
+
+// RevokeSSORefreshTokens makes every refresh token issued so far invalid
+// and returns how many there were.
+func (s *Server) RevokeSSORefreshTokens() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.sso.refresh)
+	s.sso.refresh = map[string]*ssoRefresh{}
+	return n
+}
+
+// SSORefreshTokens returns how many valid refresh tokens there are.
+func (s *Server) SSORefreshTokens() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sso.refresh)
 }
 
 // SetSSOUser names the IAM Identity Center user who approves device codes
@@ -188,9 +317,9 @@ func (s *Server) approveDevice(userCode string, now time.Time) error {
 	return fmt.Errorf("no device authorization with user code %q", userCode)
 }
 
-// RevokeSSOTokens makes every access token issued so far invalid (as
-// signing out of the portal, or an administrator, does) and returns how
-// many there were.
+// RevokeSSOTokens makes every access token issued so far invalid (as an
+// administrator does) and returns how many there were. Refresh tokens are
+// left: RevokeSSORefreshTokens takes those.
 func (s *Server) RevokeSSOTokens() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -219,6 +348,8 @@ func (s *Server) SSOClients() []SSOClient {
 	for _, id := range s.sso.order {
 		c := s.sso.clients[id].SSOClient
 		c.Scopes = append([]string(nil), c.Scopes...)
+		c.GrantTypes = append([]string(nil), c.GrantTypes...)
+		c.RedirectURIs = append([]string(nil), c.RedirectURIs...)
 		out = append(out, c)
 	}
 	return out
@@ -227,7 +358,8 @@ func (s *Server) SSOClients() []SSOClient {
 // isSSOPath reports whether path is served by serveSSO.
 func isSSOPath(path string) bool {
 	switch path {
-	case "/client/register", "/device_authorization", "/token", "/federation/credentials", "/device", "/_test/approve":
+	case "/client/register", "/device_authorization", "/token", "/authorize", "/federation/credentials",
+		"/assignment/accounts", "/assignment/roles", "/logout", "/device", "/_test/approve":
 		return true
 	}
 	return false
@@ -238,7 +370,9 @@ type ssoReply struct {
 	status int
 	body   any    // encoded as JSON
 	text   string // plain text instead, for the browser pages
-	err    *ssoError
+	// location, with status 302, is where a browser page redirects to.
+	location string
+	err      *ssoError
 }
 
 // ssoError is a REST-JSON error: the code goes in x-amzn-ErrorType; OIDC
@@ -274,8 +408,16 @@ func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
 		action = "StartDeviceAuthorization"
 	case "/token":
 		action = "CreateToken"
+	case "/authorize":
+		action = "Authorize"
 	case "/federation/credentials":
 		service, action = "sso", "GetRoleCredentials"
+	case "/assignment/accounts":
+		service, action = "sso", "ListAccounts"
+	case "/assignment/roles":
+		service, action = "sso", "ListAccountRoles"
+	case "/logout":
+		service, action = "sso", "Logout"
 	case "/device":
 		service, action = "sso-device", "VerificationPage"
 	case "/_test/approve":
@@ -299,6 +441,9 @@ func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
 
 	h := w.Header()
 	h.Set("x-amzn-RequestId", requestID)
+	if reply.location != "" {
+		h.Set("Location", reply.location)
+	}
 	var out []byte
 	status := reply.status
 	switch {
@@ -330,7 +475,8 @@ func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
 // sso1 handles one request with s.mu held.
 func (s *Server) sso1(r *http.Request, body []byte, action string, call *Call) ssoReply {
 	wantMethod := http.MethodPost
-	if action == "GetRoleCredentials" || action == "VerificationPage" || action == "ApproveDevice" {
+	switch action {
+	case "GetRoleCredentials", "ListAccounts", "ListAccountRoles", "Authorize", "VerificationPage", "ApproveDevice":
 		wantMethod = http.MethodGet
 	}
 	if r.Method != wantMethod {
@@ -366,6 +512,31 @@ func (s *Server) sso1(r *http.Request, body []byte, action string, call *Call) s
 			return ssoReply{err: portalError(f.status, f.code, f.text())}
 		}
 		return s.ssoGetRoleCredentials(r.Header.Get("x-amz-sso_bearer_token"), q.Get("account_id"), q.Get("role_name"), now, call)
+	case "Logout":
+		// The token is revoked; an unknown one is 401, as the service does.
+		tok := r.Header.Get("x-amz-sso_bearer_token")
+		if _, ok := s.sso.tokens[tok]; !ok || tok == "" {
+			return ssoReply{err: portalError(401, "UnauthorizedException", "Session token not found or invalid")}
+		}
+		delete(s.sso.tokens, tok)
+		return ssoReply{text: ""}
+	case "ListAccounts", "ListAccountRoles":
+		for _, k := range []string{"account_id", "max_result"} {
+			if v := q.Get(k); v != "" {
+				call.Params.Set(k, v)
+			}
+		}
+		if f := s.injected(action); f != nil {
+			return ssoReply{err: portalError(f.status, f.code, f.text())}
+		}
+		return s.ssoList(action, r.Header.Get("x-amz-sso_bearer_token"), q, now)
+	case "Authorize":
+		for _, k := range []string{"response_type", "client_id", "redirect_uri", "code_challenge_method", "scopes"} {
+			if v := q.Get(k); v != "" {
+				call.Params.Set(k, v)
+			}
+		}
+		return s.ssoAuthorize(q, now)
 	}
 
 	var in struct {
@@ -377,13 +548,21 @@ func (s *Server) sso1(r *http.Request, body []byte, action string, call *Call) s
 		StartURL     string   `json:"startUrl"`
 		GrantType    string   `json:"grantType"`
 		DeviceCode   string   `json:"deviceCode"`
+		GrantTypes   []string `json:"grantTypes"`
+		RedirectURIs []string `json:"redirectUris"`
+		IssuerURL    string   `json:"issuerUrl"`
+		Code         string   `json:"code"`
+		CodeVerifier string   `json:"codeVerifier"`
+		RedirectURI  string   `json:"redirectUri"`
+		RefreshToken string   `json:"refreshToken"`
 	}
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, &in); err != nil {
 			return ssoReply{err: oidcError(400, "InvalidRequestException", "invalid_request", "the request body is not valid JSON")}
 		}
 	}
-	for k, v := range map[string]string{"clientName": in.ClientName, "clientType": in.ClientType, "clientId": in.ClientID, "startUrl": in.StartURL, "grantType": in.GrantType} {
+	for k, v := range map[string]string{"clientName": in.ClientName, "clientType": in.ClientType, "clientId": in.ClientID, "startUrl": in.StartURL,
+		"grantType": in.GrantType, "issuerUrl": in.IssuerURL, "redirectUri": in.RedirectURI} {
 		if v != "" {
 			call.Params.Set(k, v)
 		}
@@ -391,16 +570,25 @@ func (s *Server) sso1(r *http.Request, body []byte, action string, call *Call) s
 	for _, sc := range in.Scopes {
 		call.Params.Add("scopes", sc)
 	}
+	for _, g := range in.GrantTypes {
+		call.Params.Add("grantTypes", g)
+	}
+	for _, u := range in.RedirectURIs {
+		call.Params.Add("redirectUris", u)
+	}
 	if f := s.injected(action); f != nil {
 		return ssoReply{err: oidcError(f.status, f.code, "injected", f.text())}
 	}
 	switch action {
 	case "RegisterClient":
-		return s.ssoRegisterClient(in.ClientName, in.ClientType, in.Scopes, now)
+		return s.ssoRegisterClient(in.ClientName, in.ClientType, in.Scopes, in.GrantTypes, in.RedirectURIs, in.IssuerURL, now)
 	case "StartDeviceAuthorization":
 		return s.ssoStartDeviceAuthorization(r, in.ClientID, in.ClientSecret, in.StartURL, now)
 	default:
-		return s.ssoCreateToken(in.ClientID, in.ClientSecret, in.GrantType, in.DeviceCode, now)
+		return s.ssoCreateToken(tokenRequest{
+			clientID: in.ClientID, secret: in.ClientSecret, grant: in.GrantType, deviceCode: in.DeviceCode,
+			code: in.Code, verifier: in.CodeVerifier, redirectURI: in.RedirectURI, refreshToken: in.RefreshToken,
+		}, now)
 	}
 }
 
@@ -421,7 +609,7 @@ func (s *Server) injected(action string) *injectedFailure {
 
 var scopePattern = regexp.MustCompile(`^[A-Za-z0-9_.*-]+(:[A-Za-z0-9_.*-]+)*$`)
 
-func (s *Server) ssoRegisterClient(name, typ string, scopes []string, now time.Time) ssoReply {
+func (s *Server) ssoRegisterClient(name, typ string, scopes, grants, redirects []string, issuer string, now time.Time) ssoReply {
 	switch {
 	case name == "":
 		return ssoReply{err: oidcError(400, "InvalidRequestException", "invalid_request", "clientName is required")}
@@ -435,10 +623,31 @@ func (s *Server) ssoRegisterClient(name, typ string, scopes []string, now time.T
 			return ssoReply{err: oidcError(400, "InvalidScopeException", "invalid_scope", fmt.Sprintf("invalid scope %q", sc))}
 		}
 	}
+	authCode := false
+	for _, g := range grants {
+		switch g {
+		case authCodeGrantType:
+			authCode = true
+		case refreshGrantType, deviceCodeGrantType:
+		default:
+			return ssoReply{err: oidcError(400, "InvalidRequestException", "invalid_request", fmt.Sprintf("grant type %q is not supported", g))}
+		}
+	}
+	if authCode {
+		if len(redirects) == 0 || issuer == "" {
+			return ssoReply{err: oidcError(400, "InvalidRequestException", "invalid_request", "the authorization_code grant needs redirectUris and issuerUrl")}
+		}
+		for _, ru := range redirects {
+			if u, err := url.Parse(ru); err != nil || u.Scheme != "http" || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
+				return ssoReply{err: oidcError(400, "InvalidRedirectUriException", "invalid_redirect_uri", fmt.Sprintf("redirect URI %q is not a loopback http URI", ru))}
+			}
+		}
+	}
 	c := &ssoClient{
-		SSOClient: SSOClient{ClientID: randomString(secretAlphabet, 22), Name: name, Type: typ, Scopes: append([]string(nil), scopes...)},
-		secret:    randomString(secretAlphabet, 200),
-		expires:   now.Add(ssoClientSecretTTL).Truncate(time.Second),
+		SSOClient: SSOClient{ClientID: randomString(secretAlphabet, 22), Name: name, Type: typ, Scopes: append([]string(nil), scopes...),
+			GrantTypes: append([]string(nil), grants...), RedirectURIs: append([]string(nil), redirects...), IssuerURL: issuer},
+		secret:  randomString(secretAlphabet, 200),
+		expires: now.Add(ssoClientSecretTTL).Truncate(time.Second),
 	}
 	s.sso.clients[c.ClientID] = c
 	s.sso.order = append(s.sso.order, c.ClientID)
@@ -498,33 +707,75 @@ func (s *Server) ssoStartDeviceAuthorization(r *http.Request, id, secret, startU
 	}}
 }
 
-func (s *Server) ssoCreateToken(id, secret, grant, deviceCode string, now time.Time) ssoReply {
-	c, err := s.client(id, secret, now)
+// tokenRequest is what CreateToken was given.
+type tokenRequest struct {
+	clientID, secret, grant, deviceCode, code, verifier, redirectURI, refreshToken string
+}
+
+func (s *Server) ssoCreateToken(in tokenRequest, now time.Time) ssoReply {
+	c, err := s.client(in.clientID, in.secret, now)
 	if err != nil {
 		return ssoReply{err: err}
 	}
-	if grant != deviceCodeGrantType {
-		return ssoReply{err: oidcError(400, "UnsupportedGrantTypeException", "unsupported_grant_type", fmt.Sprintf("grant type %q is not supported", grant))}
-	}
-	d := s.sso.devices[deviceCode]
-	if d == nil || d.clientID != c.ClientID {
-		return ssoReply{err: oidcError(400, "InvalidGrantException", "invalid_grant", "the device code is not valid")}
-	}
-	if !now.Before(d.expires) {
-		delete(s.sso.devices, deviceCode)
-		return ssoReply{err: oidcError(400, "ExpiredTokenException", "expired_token", "the device code has expired")}
-	}
-	if !d.approved {
-		// Polling cadence is measured on the wall clock, whatever SetNow says.
-		wall := time.Now()
-		tooSoon := !d.lastPoll.IsZero() && wall.Sub(d.lastPoll) < d.interval*4/5
-		d.lastPoll = wall
-		if tooSoon {
-			return ssoReply{err: oidcError(400, "SlowDownException", "slow_down", "polling too often: wait longer between requests")}
+	switch in.grant {
+	case deviceCodeGrantType:
+		d := s.sso.devices[in.deviceCode]
+		if d == nil || d.clientID != c.ClientID {
+			return ssoReply{err: oidcError(400, "InvalidGrantException", "invalid_grant", "the device code is not valid")}
 		}
-		return ssoReply{err: oidcError(400, "AuthorizationPendingException", "authorization_pending", "the user has not approved the request yet")}
+		if !now.Before(d.expires) {
+			delete(s.sso.devices, in.deviceCode)
+			return ssoReply{err: oidcError(400, "ExpiredTokenException", "expired_token", "the device code has expired")}
+		}
+		if !d.approved {
+			// Polling cadence is measured on the wall clock, whatever SetNow says.
+			wall := time.Now()
+			tooSoon := !d.lastPoll.IsZero() && wall.Sub(d.lastPoll) < d.interval*4/5
+			d.lastPoll = wall
+			if tooSoon {
+				return ssoReply{err: oidcError(400, "SlowDownException", "slow_down", "polling too often: wait longer between requests")}
+			}
+			return ssoReply{err: oidcError(400, "AuthorizationPendingException", "authorization_pending", "the user has not approved the request yet")}
+		}
+		delete(s.sso.devices, in.deviceCode)
+		return s.issueToken(c, d.startURL, now)
+	case authCodeGrantType:
+		if !slices.Contains(c.GrantTypes, authCodeGrantType) {
+			return ssoReply{err: oidcError(400, "UnauthorizedClientException", "unauthorized_client", "the client is not registered for the authorization_code grant")}
+		}
+		ac := s.sso.codes[in.code]
+		if in.code == "" || ac == nil || ac.clientID != c.ClientID {
+			return ssoReply{err: oidcError(400, "InvalidGrantException", "invalid_grant", "the authorization code is not valid")}
+		}
+		delete(s.sso.codes, in.code) // one use only, right or wrong
+		if !now.Before(ac.expires) {
+			return ssoReply{err: oidcError(400, "InvalidGrantException", "invalid_grant", "the authorization code has expired")}
+		}
+		if in.redirectURI != ac.redirectURI {
+			return ssoReply{err: oidcError(400, "InvalidGrantException", "invalid_grant", "redirectUri differs from the one authorized")}
+		}
+		sum := sha256.Sum256([]byte(in.verifier))
+		if in.verifier == "" || subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(ac.challenge)) != 1 {
+			return ssoReply{err: oidcError(400, "InvalidGrantException", "invalid_grant", "the code verifier does not match the code challenge")}
+		}
+		return s.issueToken(c, ac.startURL, now)
+	case refreshGrantType:
+		rt := s.sso.refresh[in.refreshToken]
+		if in.refreshToken == "" || rt == nil || rt.clientID != c.ClientID {
+			return ssoReply{err: oidcError(400, "InvalidGrantException", "invalid_grant", "the refresh token is not valid")}
+		}
+		delete(s.sso.refresh, in.refreshToken) // rotated: the old one stops working
+		if !now.Before(rt.expires) {
+			return ssoReply{err: oidcError(400, "InvalidGrantException", "invalid_grant", "the refresh token has expired")}
+		}
+		return s.issueToken(c, rt.startURL, now)
 	}
-	delete(s.sso.devices, deviceCode)
+	return ssoReply{err: oidcError(400, "UnsupportedGrantTypeException", "unsupported_grant_type", fmt.Sprintf("grant type %q is not supported", in.grant))}
+}
+
+// issueToken answers CreateToken with a new access token for startURL and,
+// for clients that may refresh, a refresh token.
+func (s *Server) issueToken(c *ssoClient, startURL string, now time.Time) ssoReply {
 	ttl := s.sso.tokenTTL
 	if ttl <= 0 {
 		ttl = DefaultSSOTokenTTL
@@ -532,15 +783,67 @@ func (s *Server) ssoCreateToken(id, secret, grant, deviceCode string, now time.T
 	tok := &SSOToken{
 		AccessToken: "aoaFAKE" + randomString(secretAlphabet, 120),
 		ClientID:    c.ClientID,
-		StartURL:    d.startURL,
+		StartURL:    startURL,
 		Expires:     now.Add(ttl).Truncate(time.Second),
 	}
 	s.sso.tokens[tok.AccessToken] = tok
-	return ssoReply{body: map[string]any{
+	body := map[string]any{
 		"accessToken": tok.AccessToken,
 		"tokenType":   "Bearer",
 		"expiresIn":   int64(ttl / time.Second),
-	}}
+	}
+	if len(c.Scopes) > 0 || slices.Contains(c.GrantTypes, refreshGrantType) {
+		rttl := s.sso.refreshTTL
+		if rttl <= 0 {
+			rttl = DefaultSSORefreshTTL
+		}
+		rt := "aorFAKE" + randomString(secretAlphabet, 120)
+		s.sso.refresh[rt] = &ssoRefresh{clientID: c.ClientID, startURL: startURL, expires: now.Add(rttl)}
+		body["refreshToken"] = rt
+	}
+	return ssoReply{body: body}
+}
+
+// ssoAuthorize is the browser's /authorize page: a client that is not
+// registered or a redirect URI it did not register is an error page (never
+// a redirect, as OAuth requires); otherwise the user allows (or denies) at
+// once and the page redirects to the client's loopback listener.
+func (s *Server) ssoAuthorize(q url.Values, now time.Time) ssoReply {
+	page := func(msg string) ssoReply {
+		return ssoReply{status: 400, text: "awsfake IAM Identity Center: " + msg + "\n"}
+	}
+	c := s.sso.clients[q.Get("client_id")]
+	if c == nil || !now.Before(c.expires) {
+		return page("unknown or expired client_id")
+	}
+	redirect := q.Get("redirect_uri")
+	if !slices.Contains(c.RedirectURIs, redirect) {
+		return page("redirect_uri was not registered by this client")
+	}
+	u, err := url.Parse(redirect)
+	if err != nil {
+		return page("bad redirect_uri")
+	}
+	back := u.Query()
+	if st := q.Get("state"); st != "" {
+		back.Set("state", st)
+	}
+	switch {
+	case q.Get("response_type") != "code":
+		back.Set("error", "unsupported_response_type")
+	case q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "":
+		back.Set("error", "invalid_request")
+		back.Set("error_description", "PKCE with code_challenge_method S256 is required")
+	case s.sso.denied:
+		back.Set("error", "access_denied")
+		back.Set("error_description", "The user denied the request")
+	default:
+		code := randomString(secretAlphabet[:62], 48) // URL-safe
+		s.sso.codes[code] = &ssoAuthCode{clientID: c.ClientID, redirectURI: redirect, challenge: q.Get("code_challenge"), startURL: c.IssuerURL, expires: now.Add(ssoAuthCodeTTL)}
+		back.Set("code", code)
+	}
+	u.RawQuery = back.Encode()
+	return ssoReply{status: http.StatusFound, location: u.String(), text: "redirecting to the application\n"}
 }
 
 func (s *Server) ssoGetRoleCredentials(token, account, role string, now time.Time, call *Call) ssoReply {
@@ -588,4 +891,92 @@ func UserCodeOf(verificationURL string) string {
 		return ""
 	}
 	return strings.TrimSpace(u.Query().Get("user_code"))
+}
+
+// ssoList answers ListAccounts and ListAccountRoles: the user's
+// assignments (every account and role they hold), a page at a time.
+func (s *Server) ssoList(action, token string, q url.Values, now time.Time) ssoReply {
+	if s.sso.rate > 0 {
+		wall := time.Now().Truncate(time.Second)
+		if !wall.Equal(s.sso.rateWindow) {
+			s.sso.rateWindow, s.sso.rateCount = wall, 0
+		}
+		if s.sso.rateCount >= s.sso.rate {
+			return ssoReply{err: portalError(429, "TooManyRequestsException", "Rate exceeded")}
+		}
+		s.sso.rateCount++
+	}
+	tok := s.sso.tokens[token]
+	if token == "" || tok == nil || !now.Before(tok.Expires) {
+		return ssoReply{err: portalError(401, "UnauthorizedException", "Session token not found or invalid")}
+	}
+	account := q.Get("account_id")
+	if action == "ListAccountRoles" && account == "" {
+		return ssoReply{err: portalError(400, "InvalidRequestException", "account_id is required")}
+	}
+	// The entries, sorted: account ids, or the roles of one account.
+	var keys []string
+	seen := map[string]bool{}
+	for _, a := range s.sso.assignments {
+		switch {
+		case action == "ListAccounts" && !seen[a.AccountID]:
+			seen[a.AccountID] = true
+			keys = append(keys, a.AccountID)
+		case action == "ListAccountRoles" && a.AccountID == account:
+			keys = append(keys, a.RoleName)
+		}
+	}
+	sort.Strings(keys)
+	size := s.sso.pageSize[0]
+	if size <= 0 {
+		size = DefaultSSOAccountsPage
+	}
+	if action == "ListAccountRoles" {
+		if size = s.sso.pageSize[1]; size <= 0 {
+			size = DefaultSSORolesPage
+		}
+	}
+	if v := q.Get("max_result"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return ssoReply{err: portalError(400, "InvalidRequestException", "max_result must be between 1 and 100")}
+		}
+		size = min(size, n)
+	}
+	// nextToken: the list it belongs to and the offset, hex-encoded.
+	listID := action + "/" + account
+	offset := 0
+	if nt := q.Get("next_token"); nt != "" {
+		raw, err := hex.DecodeString(nt)
+		before, off, ok := strings.Cut(string(raw), "|")
+		n, aerr := strconv.Atoi(off)
+		if err != nil || !ok || before != listID || aerr != nil || n < 0 || n > len(keys) {
+			return ssoReply{err: portalError(400, "InvalidRequestException", "next_token is not valid")}
+		}
+		offset = n
+	}
+	end := min(offset+size, len(keys))
+	page := keys[offset:end]
+	body := map[string]any{}
+	if end < len(keys) {
+		body["nextToken"] = hex.EncodeToString([]byte(listID + "|" + strconv.Itoa(end)))
+	}
+	if action == "ListAccounts" {
+		list := []map[string]string{}
+		for _, id := range page {
+			name := s.sso.names[id]
+			if name == "" {
+				name = "account-" + id
+			}
+			list = append(list, map[string]string{"accountId": id, "accountName": name, "emailAddress": "aws+" + id + "@example.com"})
+		}
+		body["accountList"] = list
+		return ssoReply{body: body}
+	}
+	list := []map[string]string{}
+	for _, role := range page {
+		list = append(list, map[string]string{"accountId": account, "roleName": role})
+	}
+	body["roleList"] = list
+	return ssoReply{body: body}
 }

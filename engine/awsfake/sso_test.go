@@ -45,6 +45,21 @@ func deviceFlow(t *testing.T, oidc *ssooidc.Client, scopes ...string) (*ssooidc.
 	return reg, da
 }
 
+// signedIn runs the device flow to its end (approved at once) and returns
+// the token.
+func signedIn(t *testing.T, srv *Server, oidc *ssooidc.Client) *ssooidc.CreateTokenOutput {
+	t.Helper()
+	reg, da := deviceFlow(t, oidc)
+	if err := srv.ApproveDevice(aws.ToString(da.UserCode)); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := createToken(oidc, reg, da)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
 func createToken(oidc *ssooidc.Client, reg *ssooidc.RegisterClientOutput, da *ssooidc.StartDeviceAuthorizationOutput) (*ssooidc.CreateTokenOutput, error) {
 	return oidc.CreateToken(context.Background(), &ssooidc.CreateTokenInput{
 		ClientId: reg.ClientId, ClientSecret: reg.ClientSecret, DeviceCode: da.DeviceCode,
@@ -177,8 +192,11 @@ func TestSSOErrors(t *testing.T) {
 	wantAPIError(t, err, "InvalidClientException", 401)
 
 	reg, da := deviceFlow(t, oidc)
-	_, err = oidc.CreateToken(ctx, &ssooidc.CreateTokenInput{ClientId: reg.ClientId, ClientSecret: reg.ClientSecret, DeviceCode: da.DeviceCode, GrantType: aws.String("refresh_token")})
+	_, err = oidc.CreateToken(ctx, &ssooidc.CreateTokenInput{ClientId: reg.ClientId, ClientSecret: reg.ClientSecret, DeviceCode: da.DeviceCode, GrantType: aws.String("password")})
 	wantAPIError(t, err, "UnsupportedGrantTypeException", 400)
+	// A client without scopes got no refresh token: any is invalid.
+	_, err = oidc.CreateToken(ctx, &ssooidc.CreateTokenInput{ClientId: reg.ClientId, ClientSecret: reg.ClientSecret, RefreshToken: aws.String("aorFAKEnope"), GrantType: aws.String("refresh_token")})
+	wantAPIError(t, err, "InvalidGrantException", 400)
 	// The device code expires.
 	srv.SetNow(func() time.Time { return t0.Add(11 * time.Minute) })
 	_, err = createToken(oidc, reg, da)
@@ -266,14 +284,7 @@ func TestSSODeviceSettings(t *testing.T) {
 func TestSSOOpenUntilAssigned(t *testing.T) {
 	srv := newTestServer(t)
 	oidc, portal := ssoClients(srv)
-	reg, da := deviceFlow(t, oidc)
-	if err := srv.ApproveDevice(aws.ToString(da.UserCode)); err != nil {
-		t.Fatal(err)
-	}
-	tok, err := createToken(oidc, reg, da)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := signedIn(t, srv, oidc)
 	get := func(role string) error {
 		_, err := portal.GetRoleCredentials(context.Background(), &sso.GetRoleCredentialsInput{AccessToken: tok.AccessToken, AccountId: aws.String(ssoAccount), RoleName: aws.String(role)})
 		return err

@@ -5,57 +5,15 @@ package cache
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/aws-vault/aws-vault/engine/keyring"
 )
-
-// LockDir is where the per-session lock files live: $XDG_RUNTIME_DIR/aws-vault
-// when set (a private tmpfs on most Linux desktops), else a per-user
-// directory in the system temp dir. Lock files hold nothing secret.
-func LockDir(getenv func(string) string) string {
-	if d := getenv("XDG_RUNTIME_DIR"); d != "" {
-		return filepath.Join(d, "aws-vault")
-	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("aws-vault-%d", os.Getuid()))
-}
-
-// Lock takes an exclusive, cross-process lock named name and returns its
-// release. The lock is released by the kernel if the process dies.
-func Lock(ctx context.Context, dir, name string) (func(), error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("session lock: %w", err)
-	}
-	sum := sha256.Sum256([]byte(name))
-	path := filepath.Join(dir, hex.EncodeToString(sum[:12])+".lock")
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("session lock: %w", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- lockFile(f) }()
-	select {
-	case err := <-done:
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("session lock %s: %w", path, err)
-		}
-	case <-ctx.Done():
-		// The goroutine still holds f; closing it releases any lock it gets.
-		go func() { <-done; f.Close() }()
-		return nil, fmt.Errorf("waiting for another aws-vault to refresh the session: %w", ctx.Err())
-	}
-	return func() { _ = unlockFile(f); f.Close() }, nil
-}
 
 // Provider is an aws.CredentialsProvider that keeps its results in the
 // keyring under Key and asks Fetch only when the cached session is missing,
@@ -100,8 +58,12 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		log.Printf("%s: no cached session", p.Describe)
 	case errors.As(err, &bad):
 		// The original treats any failure to read the cache as a miss; a
-		// damaged item must not make the profile unusable.
+		// damaged item must not make the profile unusable. It goes now,
+		// so that the new session is written into a keyring without it.
 		log.Printf("%s: ignoring the cached session: %v; it will be replaced", p.Describe, bad)
+		if err := p.Ring.Remove(bad.Key); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			log.Printf("%s: removing the unreadable cached session: %v", p.Describe, err)
+		}
 	default:
 		return aws.Credentials{}, err
 	}
@@ -111,11 +73,6 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	}
 	if sess.Expiration.IsZero() {
 		log.Printf("%s: the credentials have no expiry: not cached", p.Describe)
-		if bad != nil {
-			if err := p.Ring.Remove(bad.Key); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-				log.Printf("%s: removing the unreadable cached session: %v", p.Describe, err)
-			}
-		}
 		return toCreds(sess, "fetched"), nil
 	}
 	if err := p.Ring.SetSession(p.Key, sess); err != nil {

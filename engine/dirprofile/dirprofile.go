@@ -20,6 +20,7 @@ import (
 	"gopkg.in/ini.v1"
 
 	"github.com/aws-vault/aws-vault/engine/config"
+	"github.com/aws-vault/aws-vault/internal/fileowner"
 )
 
 // FileName is the name looked for in a directory and its parents.
@@ -33,6 +34,8 @@ type Found struct {
 	Path string // absolute, cleaned
 	Data []byte
 	Hash string // hex SHA-256 of Data
+
+	info fs.FileInfo // of the file read
 }
 
 // Find walks up from dir to the root and returns the first .awsprofile,
@@ -77,8 +80,27 @@ func Read(path string) (*Found, error) {
 	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
 		return nil, fmt.Errorf("%s is not a text file; it should hold a profile name", path)
 	}
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
 	h := sha256.Sum256(data)
-	return &Found{Path: filepath.Clean(path), Data: data, Hash: hex.EncodeToString(h[:])}, nil
+	return &Found{Path: filepath.Clean(path), Data: data, Hash: hex.EncodeToString(h[:]), info: info}, nil
+}
+
+// CheckAllowable refuses to let the user trust a file that someone else
+// owns or may change: what it says would then be theirs to decide.
+func (f *Found) CheckAllowable() error {
+	if f.info == nil {
+		return nil
+	}
+	if err := fileowner.Check(f.info); err != nil {
+		return fmt.Errorf("%s %w: it is not yours to allow (put a .awsprofile of your own next to it, or in the directory you work in)", f.Path, err)
+	}
+	if f.info.Mode().Perm()&0o002 != 0 && fileowner.OthersCanWrite(f.info) {
+		return fmt.Errorf("%s can be changed by anyone (mode %04o): make it yours alone first (chmod o-w %s)", f.Path, f.info.Mode().Perm(), f.Path)
+	}
+	return nil
 }
 
 // Settings are what an .awsprofile asks for.
@@ -95,9 +117,11 @@ type Settings struct {
 //	region = eu-west-1   (optional)
 //	duration = 2h        (optional, with a unit)
 //
-// A file holding just a profile name on one line is accepted too.
+// A file holding just a profile name on one line is accepted too; the
+// name keeps its case (profile names are case-sensitive), while the keys
+// are read in any case.
 func Parse(path string, data []byte) (Settings, error) {
-	f, err := ini.LoadSources(ini.LoadOptions{AllowBooleanKeys: true, SpaceBeforeInlineComment: true, InsensitiveKeys: true}, data)
+	f, err := ini.LoadSources(ini.LoadOptions{AllowBooleanKeys: true, SpaceBeforeInlineComment: true}, data)
 	if err != nil {
 		return Settings{}, fmt.Errorf("%s: %w", path, err)
 	}
@@ -107,16 +131,19 @@ func Parse(path string, data []byte) (Settings, error) {
 	}
 	var s Settings
 	keys := sec.Keys()
-	if len(keys) == 1 && !sec.HasKey("profile") && keys[0].Value() == "true" && !strings.Contains(string(data), "=") {
+	if len(keys) == 1 && keys[0].Value() == "true" && !strings.Contains(string(data), "=") {
 		s.Profile = keys[0].Name()
 		return s, validName(path, s.Profile)
 	}
 	for _, k := range keys {
 		v := strings.TrimSpace(k.Value())
-		switch k.Name() {
+		switch strings.ToLower(k.Name()) {
 		case "profile":
 			s.Profile = v
 		case "region":
+			if v != "" && !validRegion(v) {
+				return Settings{}, fmt.Errorf("%s: region %q is not a region name (such as eu-west-1)", path, v)
+			}
 			s.Region = v
 		case "duration":
 			d, err := config.ParseDuration(v)
@@ -132,6 +159,23 @@ func Parse(path string, data []byte) (Settings, error) {
 		return Settings{}, fmt.Errorf("%s: no profile; write profile = NAME", path)
 	}
 	return s, validName(path, s.Profile)
+}
+
+// validRegion accepts what region names are made of: letters, digits,
+// '-', '_' and '.' (AWS's are like eu-west-1; local endpoints may use
+// others). Anything else could not be put into a shell variable as is, or
+// would show on the terminal.
+func validRegion(r string) bool {
+	if r == "" || len(r) > 64 {
+		return false
+	}
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func validName(path, name string) error {
@@ -186,18 +230,34 @@ func (t Trust) legacy(path string) string {
 }
 
 // Allowed reports whether f, as it is now, was allowed. It fails only when
-// the store cannot be read.
+// the store cannot be read or trusted: a record counts only when it, its
+// directory and the store's are the user's own (see checkStore).
 func (t Trust) Allowed(f *Found) (bool, error) {
-	b, err := os.ReadFile(t.Record(f))
+	rec := t.Record(f)
+	_, err := os.Lstat(rec)
 	switch {
 	case err == nil:
+		if err := checkStore(rec, t.pathDir(f.Path), t.Dir); err != nil {
+			return false, fmt.Errorf("reading the trust store: %w", err)
+		}
+		b, err := os.ReadFile(rec)
+		if err != nil {
+			return false, fmt.Errorf("reading the trust store: %w", err)
+		}
 		path, hash, ok := strings.Cut(strings.TrimSpace(string(b)), "\n")
 		return ok && path == f.Path && hash == f.Hash, nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return false, fmt.Errorf("reading the trust store: %w", err)
 	}
 	// A record of the previous layout that matches is moved over.
-	b, err = os.ReadFile(t.legacy(f.Path))
+	legacy := t.legacy(f.Path)
+	if _, err := os.Lstat(legacy); err != nil {
+		return false, nil
+	}
+	if err := checkStore(legacy, filepath.Dir(legacy)); err != nil {
+		return false, fmt.Errorf("reading the trust store: %w", err)
+	}
+	b, err := os.ReadFile(legacy)
 	if err != nil {
 		return false, nil
 	}
@@ -211,10 +271,14 @@ func (t Trust) Allowed(f *Found) (bool, error) {
 	return true, nil
 }
 
-// Allow trusts f as it is now, and no other version of its path.
+// Allow trusts f as it is now, and no other version of its path. It
+// refuses to write into a store that is not the user's own.
 func (t Trust) Allow(f *Found) error {
 	dir := t.pathDir(f.Path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := checkStore("", dir, t.Dir); err != nil {
 		return err
 	}
 	rec := t.Record(f)
@@ -269,4 +333,44 @@ func (t Trust) Deny(path string) (bool, error) {
 		return had, err
 	}
 	return had, nil
+}
+
+// checkStore checks the record file rec ("": none) and the directories
+// of the trust store that lead to it: each must be what it should be (a
+// regular file, a directory; not a symlink), owned by the user, and not
+// writable by anyone else. Otherwise another local user could have put a
+// record there, and a directory would load its profile without the user
+// ever allowing it.
+func checkStore(rec string, dirs ...string) error {
+	check := func(path string, dir bool) error {
+		fi, err := os.Lstat(path)
+		switch {
+		case err != nil:
+			return err
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return fmt.Errorf("%s is a symbolic link", path)
+		case dir && !fi.IsDir():
+			return fmt.Errorf("%s is not a directory", path)
+		case !dir && !fi.Mode().IsRegular():
+			return fmt.Errorf("%s is not a regular file", path)
+		}
+		if err := fileowner.Check(fi); err != nil {
+			return fmt.Errorf("%s %w; the trust store must be yours alone", path, err)
+		}
+		if fileowner.OthersCanWrite(fi) {
+			return fmt.Errorf("%s can be written by others (mode %04o); the trust store must be yours alone: chmod go-w %s", path, fi.Mode().Perm(), path)
+		}
+		return nil
+	}
+	if rec != "" {
+		if err := check(rec, false); err != nil {
+			return err
+		}
+	}
+	for _, d := range dirs {
+		if err := check(d, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -48,6 +48,11 @@ func TestParse(t *testing.T) {
 		"  team.dev_1  \n":                      {Profile: "team.dev_1"},
 		"# mine\nprofile = work-admin ; note\n": {Profile: "work-admin"},
 		"profile=p\nregion = eu-west-1\nduration = 2h\n": {Profile: "p", Region: "eu-west-1", Duration: 2 * time.Hour},
+		// Profile names are case-sensitive; the keys are not.
+		"Plain-Upper\n": {Profile: "Plain-Upper"},
+		"Profile = Work-Admin\nREGION = us-gov-west-1\n": {Profile: "Work-Admin", Region: "us-gov-west-1"},
+		"profile\n":               {Profile: "profile"},
+		"profile = p\nregion =\n": {Profile: "p"},
 	}
 	for text, want := range good {
 		got, err := Parse("f", []byte(text))
@@ -56,13 +61,16 @@ func TestParse(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"":                               "no profile",
-		"region = x\n":                   "no profile",
-		"profile = p\ncolour = red\n":    `unknown key "colour"`,
-		"profile = p\nduration = 7200\n": "needs a unit",
-		"[profile p]\n":                  "sections are not used",
-		"profile = a b\n":                "not a profile name",
-		"profile = x\x1bc\n":             "not a profile name",
+		"":                                      "no profile",
+		"region = x\n":                          "no profile",
+		"profile = p\ncolour = red\n":           `unknown key "colour"`,
+		"profile = p\nduration = 7200\n":        "needs a unit",
+		"[profile p]\n":                         "sections are not used",
+		"profile = a b\n":                       "not a profile name",
+		"profile = x\x1bc\n":                    "not a profile name",
+		"profile = p\nregion = eu-west-1\x01\n": `region "eu-west-1\x01" is not a region name`,
+		"profile = p\nregion = eu west 1\n":     "is not a region name",
+		"profile = p\nregion = $(reboot)\n":     "is not a region name",
 	}
 	for text, want := range bad {
 		if _, err := Parse("/x/.awsprofile", []byte(text)); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "/x/.awsprofile") {

@@ -43,6 +43,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/aws-vault/aws-vault/internal/termsafe"
 )
 
 // Mode says who loaded the profile the integration manages.
@@ -239,7 +241,7 @@ func Decide(in Input) Decision {
 
 	// 2. A directory that is gone changes nothing.
 	if dir.Missing {
-		notice("gone:"+dir.PWD, dir.PWD+" no longer exists; the aws-vault environment stays as it is")
+		notice("gone:"+dir.PWD, shown(dir.PWD)+" no longer exists; the aws-vault environment stays as it is")
 		return refreshIfDue()
 	}
 
@@ -248,28 +250,28 @@ func Decide(in Input) Decision {
 	case dir.File == "" && dir.Err == nil:
 		return leaveDir()
 	case dir.Err != nil:
-		notice("error:"+key+":"+dir.Err.Error(), dir.Err.Error())
+		notice("error:"+key+":"+dir.Err.Error(), shown(dir.Err.Error()))
 		return leaveDir()
 	}
 
 	// 3. A profile loaded by hand wins.
 	if st.Mode == ModeManual || (st.Mode == ModeNone && in.Env.Vault != "" && in.Env.LoadedBy == ManualSource) {
-		notice("manual:"+key, "profile "+in.Env.Vault+" (loaded with aws-vault env) stays active; "+dir.File+" asks for "+dir.Request.Profile+" (run aws-vault env --unset to let it apply)")
+		notice("manual:"+key, "profile "+shown(in.Env.Vault)+" (loaded with aws-vault env) stays active; "+shown(dir.File)+" asks for "+shown(dir.Request.Profile)+" (run aws-vault env --unset to let it apply)")
 		return refreshIfDue()
 	}
 	// 4. An exec subshell.
 	if st.Mode == ModeNone && in.Env.Vault != "" && in.Env.LoadedBy == "" {
-		notice("exec:"+key, "this shell is an aws-vault exec subshell for profile "+in.Env.Vault+"; "+dir.File+" (profile "+dir.Request.Profile+") applies once you exit it")
+		notice("exec:"+key, "this shell is an aws-vault exec subshell for profile "+shown(in.Env.Vault)+"; "+shown(dir.File)+" (profile "+shown(dir.Request.Profile)+") applies once you exit it")
 		return done(Keep, st)
 	}
 
 	// 5. The nearest .awsprofile decides.
 	switch {
 	case dir.TrustErr != nil:
-		notice("trust:"+key+":"+dir.TrustErr.Error(), "cannot tell whether "+dir.File+" is allowed: "+dir.TrustErr.Error())
+		notice("trust:"+key+":"+dir.TrustErr.Error(), "cannot tell whether "+shown(dir.File)+" is allowed: "+shown(dir.TrustErr.Error()))
 		return leaveDir()
 	case !dir.Trusted:
-		notice("untrusted:"+key, dir.File+" is not allowed; check it and run: aws-vault allow "+ShellWord(parentDir(dir.File)))
+		notice("untrusted:"+key, shown(dir.File)+" is not allowed; check it and run: aws-vault allow "+shown(ShellWord(parentDir(dir.File))))
 		d.Watch = Watch{Path: dir.Record, Allow: true}
 		return leaveDir()
 	}
@@ -347,9 +349,9 @@ func UnloadByHand() Decision { return Decision{Action: Unload} }
 func (d Decision) Failed(msg string, interrupted bool, now time.Time) Decision {
 	st := d.State
 	key := "failed:" + d.Request.Profile + ":" + st.File + "#" + st.Hash + ":" + msg
-	text := "profile " + d.Request.Profile + " not loaded: " + msg
+	text := "profile " + shown(d.Request.Profile) + " not loaded: " + shown(msg)
 	if d.Refresh {
-		text = "profile " + d.Request.Profile + " not refreshed: " + msg
+		text = "profile " + shown(d.Request.Profile) + " not refreshed: " + shown(msg)
 	}
 	if st.Noticed != key {
 		d.Notice = joinNotice(d.Notice, text)
@@ -387,6 +389,12 @@ func joinNotice(a, b string) string {
 	}
 	return a + "\naws-vault: " + b
 }
+
+// shown is text from outside (a directory or file name, what a file says,
+// an error quoting them) as a notice shows it: on one line, with control
+// characters escaped, so that it cannot act on the terminal or fake a
+// line of output.
+func shown(s string) string { return termsafe.Line(s) }
 
 // parentDir is the directory of a .awsprofile path, without importing
 // path/filepath's OS rules into a pure package: both separators count.

@@ -126,7 +126,7 @@ func isOldSessionKey(key string) bool {
 
 // IsCredentialsKey reports whether an item key names long-term credentials.
 func IsCredentialsKey(key string) bool {
-	if strings.HasPrefix(key, oidcPrefix) || isOldSessionKey(key) {
+	if strings.HasPrefix(key, oidcPrefix) || isOldSessionKey(key) || isTempKey(key) {
 		return false
 	}
 	_, isSession := ParseSessionKey(key)
@@ -230,8 +230,8 @@ func (k *Keyring) findSession(s SessionKey) (string, bool, error) {
 }
 
 // UnreadableSessionError says the item of a session slot exists but cannot
-// be used: the backend cannot decode it (a truncated or damaged file), or
-// its data is not a session. The original treats such an item as a miss;
+// be used: the backend cannot decode or decrypt it (a truncated or damaged
+// file; see damaged.go), or its data is not a session. The original treats such an item as a miss;
 // the session cache does too, and replaces it. A wrong file passphrase is
 // not this error: it is a WrongPassphraseError, which must stop the caller.
 type UnreadableSessionError struct {
@@ -255,14 +255,14 @@ func (k *Keyring) GetSession(s SessionKey) (Session, SessionKey, error) {
 		return Session{}, SessionKey{}, ErrNotFound
 	}
 	item, err := k.Get(key)
-	var itemErr *ItemError
-	switch {
-	case errors.Is(err, ErrNotFound):
+	if errors.Is(err, ErrNotFound) {
 		// Removed since it was listed (another process replaced it).
 		return Session{}, SessionKey{}, ErrNotFound
-	case errors.As(err, &itemErr):
-		return Session{}, SessionKey{}, &UnreadableSessionError{Key: key, Why: fmt.Sprintf("cannot be read by the %s backend: %v", itemErr.Backend, itemErr.Err)}
-	case err != nil:
+	}
+	if why, ok := k.cacheItemDamage(key, err); ok {
+		return Session{}, SessionKey{}, &UnreadableSessionError{Key: key, Why: why}
+	}
+	if err != nil {
 		return Session{}, SessionKey{}, err
 	}
 	var v sessionJSON
@@ -364,13 +364,23 @@ type OIDCToken struct {
 	// ExpiresIn is the lifetime in seconds CreateToken gave the token.
 	ExpiresIn  int32
 	Expiration time.Time
+
+	// The OIDC client the token was issued to, which a refresh needs
+	// (empty in items the original wrote: those are never refreshed).
+	ClientID            string
+	ClientSecret        string
+	ClientSecretExpires time.Time
 }
 
 // oidcTokenJSON is the v7 shape: the fields of the SDK's
 // ssooidc.CreateTokenOutput under "Token" (its ResultMetadata encodes as
-// an empty object), and the expiry next to it.
+// an empty object), and the expiry next to it. The client registration
+// goes in members of its own beside them, which the original ignores.
 type oidcTokenJSON struct {
-	Token struct {
+	ClientID            string     `json:"ClientId,omitempty"`
+	ClientSecret        string     `json:",omitempty"`
+	ClientSecretExpires *time.Time `json:",omitempty"`
+	Token               struct {
 		AccessToken    *string
 		ExpiresIn      int32
 		IdToken        *string //nolint:revive // the SDK's field name
@@ -389,16 +399,17 @@ func ParseOIDCTokenKey(key string) (startURL string, ok bool) {
 	return strings.CutPrefix(key, oidcPrefix)
 }
 
-// GetOIDCToken reads the token cached for startURL, expired or not. An
-// item that does not decode is treated as absent (it will be replaced).
+// GetOIDCToken reads the token cached for startURL, expired or not. A
+// damaged item is reported under --debug, removed, and treated as absent
+// (it will be replaced; see damaged.go).
 func (k *Keyring) GetOIDCToken(startURL string) (OIDCToken, error) {
-	item, err := k.Get(OIDCTokenKey(startURL))
+	var v oidcTokenJSON
+	_, err := k.getCacheItem("IAM Identity Center token", OIDCTokenKey(startURL), func(item kr.Item) bool {
+		v = oidcTokenJSON{}
+		return json.Unmarshal(item.Data, &v) == nil && v.Token.AccessToken != nil && *v.Token.AccessToken != ""
+	})
 	if err != nil {
 		return OIDCToken{}, err
-	}
-	var v oidcTokenJSON
-	if err := json.Unmarshal(item.Data, &v); err != nil || v.Token.AccessToken == nil || *v.Token.AccessToken == "" {
-		return OIDCToken{}, ErrNotFound
 	}
 	deref := func(s *string) string {
 		if s == nil {
@@ -413,6 +424,14 @@ func (k *Keyring) GetOIDCToken(startURL string) (OIDCToken, error) {
 		IDToken:      deref(v.Token.IdToken),
 		ExpiresIn:    v.Token.ExpiresIn,
 		Expiration:   v.Expiration,
+		ClientID:     v.ClientID,
+		ClientSecret: v.ClientSecret,
+		ClientSecretExpires: func() time.Time {
+			if v.ClientSecretExpires == nil {
+				return time.Time{}
+			}
+			return *v.ClientSecretExpires
+		}(),
 	}, nil
 }
 
@@ -434,6 +453,10 @@ func (k *Keyring) SetOIDCToken(startURL string, t OIDCToken) error {
 	v.Token.RefreshToken = opt(t.RefreshToken)
 	v.Token.TokenType = opt(t.TokenType)
 	v.Expiration = t.Expiration
+	v.ClientID, v.ClientSecret = t.ClientID, t.ClientSecret
+	if !t.ClientSecretExpires.IsZero() {
+		v.ClientSecretExpires = &t.ClientSecretExpires
+	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err

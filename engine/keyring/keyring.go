@@ -285,6 +285,7 @@ func (k *Keyring) Keys() ([]string, error) {
 	if err != nil {
 		return nil, k.wrap(err, "listing items")
 	}
+	keys = withoutTemp(keys)
 	sort.Strings(keys)
 	return keys, nil
 }
@@ -314,7 +315,8 @@ func (k *Keyring) Get(key string) (kr.Item, error) {
 
 // Set writes one item. On the file backend the passphrase is first checked
 // against an existing item, so a mistyped passphrase never encrypts new items
-// under a second key.
+// under a second key. A failed write leaves the item that was there (see
+// write.go).
 func (k *Keyring) Set(item kr.Item) error {
 	if err := k.open(); err != nil {
 		return err
@@ -325,7 +327,7 @@ func (k *Keyring) Set(item kr.Item) error {
 	if err := k.verifyFilePassphrase(); err != nil {
 		return err
 	}
-	err := k.timed(k.backend, fmt.Sprintf("writing %q", item.Key), func() error { return k.ring.Set(item) })
+	err := k.timed(k.backend, fmt.Sprintf("writing %q", item.Key), func() error { return k.write(item) })
 	if err != nil {
 		return k.itemError(err, "writing", item.Key)
 	}

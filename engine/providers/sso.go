@@ -18,29 +18,55 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/aws-vault/aws-vault/engine/keyring"
+	"github.com/aws-vault/aws-vault/internal/termsafe"
 )
 
 // SSO gets role credentials from IAM Identity Center: an access token for
-// the start URL (cached in the keyring under "oidc:START-URL", else from
-// the OIDC device authorization flow, which the user approves in a
-// browser), then GetRoleCredentials for the account and role.
+// the start URL, then GetRoleCredentials for the account and role.
+//
+// The access token comes, in this order, from the keyring (item
+// "oidc:START-URL", the original's layout), from the AWS CLI's cache
+// (~/.aws/sso/cache, when CLICache is set), from a refresh of the cached
+// token with its refresh token, and last from a sign-in in the browser:
+// the authorization code flow with PKCE through a loopback redirect, or the
+// device code flow (UseDeviceCode, or no AuthorizeURL).
 type SSO struct {
 	OIDC      *ssooidc.Client
 	Portal    *sso.Client
 	Ring      *keyring.Keyring
-	Profile   string
-	StartURL  string
+	Profile   string // for messages ("" when no profile is involved, as in sso sync)
+	StartURL  string // normalised (NormalizeStartURL): the keyring item's name
 	AccountID string
 	RoleName  string
 	Scopes    []string // sso_registration_scopes; none: the service's default
 
+	// AuthorizeURL is the OIDC endpoint's /authorize page, where the
+	// authorization code flow sends the browser.
+	AuthorizeURL string
+	// UseDeviceCode chooses the device code flow: asked for
+	// (--use-device-code), no browser wanted (--stdout), or none possible.
+	UseDeviceCode bool
+	// LoginTimeout bounds the wait for the browser in the authorization
+	// code flow (default DefaultLoginTimeout); the device flow waits as
+	// long as its code lives.
+	LoginTimeout time.Duration
+
+	// CLICache, when set, is the AWS CLI v2's token cache file of this
+	// sso-session (or start URL): a valid token there is used.
+	CLICache *CLICache
+	// WriteCLICache also writes every token aws-vault gets (signed in or
+	// refreshed) to CLICache, so that the AWS CLI and SDKs share it. Off by
+	// default: that file is plain text.
+	WriteCLICache bool
+
 	// Lock, when set, serialises the sign-in for one start URL across
 	// processes, so that parallel runs open one browser, not one each.
 	Lock func(ctx context.Context, name string) (func(), error)
-	// Open opens the verification URL in a browser; a failure is reported
-	// and the user opens it by hand.
+	// Open opens a URL in a browser; a failure is reported and the user
+	// opens it by hand.
 	Open func(ctx context.Context, url string) error
-	// Notice is where the verification URL and code are shown.
+	// Notice is where the sign-in URL, the code and the wait are shown. On
+	// a terminal the time left is updated in place.
 	Notice io.Writer
 	Now    func() time.Time
 	// SlowDown is added to the polling interval on SlowDownException
@@ -53,6 +79,24 @@ const SSOClientName = "aws-vault"
 
 // tokenMinTTL is how much life a cached access token needs to be used.
 const tokenMinTTL = time.Minute
+
+// RefreshWindow: a token that can be refreshed is refreshed when it has
+// less than this left (the AWS CLI's window too).
+const RefreshWindow = 15 * time.Minute
+
+// NormalizeStartURL drops what a start URL copied from the browser's
+// address bar may end with ("/", "#", "#/"), so that every spelling of one
+// portal shares one token.
+func NormalizeStartURL(u string) string {
+	u = strings.TrimSpace(u)
+	for {
+		t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(u, "/"), "#"), "/#")
+		if t == u {
+			return u
+		}
+		u = t
+	}
+}
 
 // ParseScopes splits sso_registration_scopes (comma-separated).
 func ParseScopes(v string) []string {
@@ -132,10 +176,17 @@ func isUnauthorized(err error) bool {
 	return err != nil && errors.As(err, &re) && re.HTTPStatusCode() == http.StatusUnauthorized
 }
 
+// Token returns a usable access token for the start URL, signing in when
+// none is cached (for callers of the portal other than Fetch).
+func (p *SSO) Token(ctx context.Context) (string, error) {
+	tok, _, err := p.accessToken(ctx, "")
+	return tok, err
+}
+
 // accessToken returns a usable access token for the start URL and whether
-// it came from the keyring. rejected is a token the portal refused: if it
-// is still the cached one it is dropped; if another process has replaced
-// it meanwhile, the replacement is used.
+// it was cached. rejected is a token the portal refused: it is not used
+// again (a refresh or a sign-in replaces it); if another process has
+// replaced it meanwhile, the replacement is used.
 func (p *SSO) accessToken(ctx context.Context, rejected string) (string, bool, error) {
 	if p.Lock != nil {
 		unlock, err := p.Lock(ctx, "oidc\x00"+p.StartURL)
@@ -145,32 +196,193 @@ func (p *SSO) accessToken(ctx context.Context, rejected string) (string, bool, e
 		defer unlock()
 	}
 	now := p.now()
-	t, err := p.Ring.GetOIDCToken(p.StartURL)
-	switch {
-	case err == nil && t.AccessToken == rejected:
-		log.Printf("dropping the refused OIDC token for %s", p.StartURL)
-		if err := p.Ring.RemoveOIDCToken(p.StartURL); err != nil {
-			return "", false, err
+	usable := func(t keyring.OIDCToken) bool {
+		if t.AccessToken == "" || t.AccessToken == rejected {
+			return false
 		}
-	case err == nil && t.Expiration.Sub(now) > tokenMinTTL:
+		need := tokenMinTTL
+		if refreshable(t, now) {
+			need = RefreshWindow
+		}
+		return t.Expiration.Sub(now) > need
+	}
+	stillValid := func(t keyring.OIDCToken) bool {
+		return t.AccessToken != "" && t.AccessToken != rejected && t.Expiration.Sub(now) > tokenMinTTL
+	}
+
+	t, err := p.Ring.GetOIDCToken(p.StartURL)
+	have := err == nil
+	if err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		return "", false, err
+	}
+	if have && usable(t) {
 		log.Printf("using the cached OIDC token for %s (expires %s)", p.StartURL, t.Expiration.UTC().Format(time.RFC3339))
 		return t.AccessToken, true, nil
-	case err == nil:
-		log.Printf("the cached OIDC token for %s expired at %s: dropping it", p.StartURL, t.Expiration.UTC().Format(time.RFC3339))
+	}
+
+	// The AWS CLI's token, when it has a good one.
+	var cli keyring.OIDCToken
+	haveCLI := false
+	if p.CLICache != nil {
+		cli, err = p.CLICache.Read()
+		switch {
+		case err == nil:
+			haveCLI = true
+			if usable(cli) {
+				log.Printf("using the AWS CLI's cached token for %s from %s (expires %s)", p.StartURL, p.CLICache.Path(), cli.Expiration.UTC().Format(time.RFC3339))
+				return cli.AccessToken, true, nil
+			}
+		case errors.Is(err, keyring.ErrNotFound):
+		default:
+			p.notice("aws-vault: %v; signing in without it\n", err)
+		}
+	}
+
+	// A refresh, of our token or (when we may write the CLI's cache, so
+	// that the CLI keeps a working refresh token) of the CLI's.
+	candidates := []keyring.OIDCToken{}
+	if have && refreshable(t, now) {
+		candidates = append(candidates, t)
+	}
+	if haveCLI && p.WriteCLICache && refreshable(cli, now) && cli.RefreshToken != t.RefreshToken {
+		// The newer first: the other's refresh token may have been
+		// spent (rotated) by the refresh that made it.
+		if len(candidates) > 0 && cli.Expiration.After(t.Expiration) {
+			candidates = []keyring.OIDCToken{cli, t}
+		} else {
+			candidates = append(candidates, cli)
+		}
+	}
+	for _, old := range candidates {
+		nt, err := p.refresh(ctx, old)
+		if err == nil {
+			if err := p.store(nt); err != nil {
+				return "", false, err
+			}
+			return nt.AccessToken, false, nil
+		}
+		if !isRefusal(err) {
+			return "", false, err
+		}
+		p.notice("aws-vault: IAM Identity Center refused to refresh the token for %s (%v)\n", p.StartURL, errors.Unwrap(err))
+		if have && old.RefreshToken == t.RefreshToken && stillValid(t) {
+			// Keep the token while it lasts, without the refresh token
+			// that does not work: the next run does not try it again.
+			t.RefreshToken = ""
+			if err := p.Ring.SetOIDCToken(p.StartURL, t); err != nil {
+				return "", false, err
+			}
+		}
+	}
+
+	// A token too close to its end to be kept is still better than a sign-in.
+	if have && stillValid(t) {
+		return t.AccessToken, true, nil
+	}
+	if haveCLI && stillValid(cli) {
+		return cli.AccessToken, true, nil
+	}
+	if have {
+		log.Printf("dropping the OIDC token for %s (expired at %s, or refused)", p.StartURL, t.Expiration.UTC().Format(time.RFC3339))
 		if err := p.Ring.RemoveOIDCToken(p.StartURL); err != nil {
 			return "", false, err
 		}
-	case !errors.Is(err, keyring.ErrNotFound):
-		return "", false, err
 	}
 	t, err = p.signIn(ctx)
 	if err != nil {
 		return "", false, err
 	}
-	if err := p.Ring.SetOIDCToken(p.StartURL, t); err != nil {
-		return "", false, fmt.Errorf("caching the IAM Identity Center token for %s: %w", p.StartURL, err)
+	if err := p.store(t); err != nil {
+		return "", false, err
 	}
 	return t.AccessToken, false, nil
+}
+
+// store keeps a new token in the keyring and, when asked, in the CLI's
+// cache.
+func (p *SSO) store(t keyring.OIDCToken) error {
+	if err := p.Ring.SetOIDCToken(p.StartURL, t); err != nil {
+		return fmt.Errorf("caching the IAM Identity Center token for %s: %w", p.StartURL, err)
+	}
+	if p.WriteCLICache && p.CLICache != nil {
+		if err := p.CLICache.Write(t); err != nil {
+			return err
+		}
+		log.Printf("wrote the token for %s to the AWS CLI's cache %s", p.StartURL, p.CLICache.Path())
+	}
+	return nil
+}
+
+// refreshable reports whether t carries what a refresh needs.
+func refreshable(t keyring.OIDCToken, now time.Time) bool {
+	return t.RefreshToken != "" && t.ClientID != "" && t.ClientSecret != "" &&
+		(t.ClientSecretExpires.IsZero() || t.ClientSecretExpires.After(now))
+}
+
+// refresh trades old's refresh token for a new access token.
+func (p *SSO) refresh(ctx context.Context, old keyring.OIDCToken) (keyring.OIDCToken, error) {
+	log.Printf("refreshing the OIDC token for %s (expires %s)", p.StartURL, old.Expiration.UTC().Format(time.RFC3339))
+	out, err := p.OIDC.CreateToken(ctx, &ssooidc.CreateTokenInput{
+		ClientId:     aws.String(old.ClientID),
+		ClientSecret: aws.String(old.ClientSecret),
+		GrantType:    aws.String("refresh_token"),
+		RefreshToken: aws.String(old.RefreshToken),
+	})
+	if err != nil {
+		return keyring.OIDCToken{}, fmt.Errorf("refreshing the IAM Identity Center token for %s: %w", p.StartURL, explainOIDC(err))
+	}
+	if aws.ToString(out.AccessToken) == "" {
+		return keyring.OIDCToken{}, &apiError{msg: "CreateToken answered without a token", err: errRefused}
+	}
+	nt := p.tokenOf(out, old.ClientID, old.ClientSecret, old.ClientSecretExpires)
+	if nt.RefreshToken == "" {
+		nt.RefreshToken = old.RefreshToken // not rotated
+	}
+	return nt, nil
+}
+
+var errRefused = errors.New("refused")
+
+// isRefusal reports an answer that says the refresh token (or its client)
+// cannot be used: a new sign-in is the way on. Other failures (the
+// network, the service) are reported as they are.
+func isRefusal(err error) bool {
+	if errors.Is(err, errRefused) {
+		return true
+	}
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		return false
+	}
+	switch api.ErrorCode() {
+	case "InvalidGrantException", "InvalidClientException", "ExpiredTokenException", "UnauthorizedClientException",
+		"AccessDeniedException", "InvalidRequestException", "UnsupportedGrantTypeException", "InvalidScopeException":
+		return true
+	}
+	return false
+}
+
+// tokenOf is the token CreateToken answered, for the client given.
+func (p *SSO) tokenOf(out *ssooidc.CreateTokenOutput, clientID, secret string, secretExpires time.Time) keyring.OIDCToken {
+	return keyring.OIDCToken{
+		AccessToken:         aws.ToString(out.AccessToken),
+		TokenType:           aws.ToString(out.TokenType),
+		RefreshToken:        aws.ToString(out.RefreshToken),
+		IDToken:             aws.ToString(out.IdToken),
+		ExpiresIn:           out.ExpiresIn,
+		Expiration:          p.now().Add(time.Duration(out.ExpiresIn) * time.Second).UTC().Truncate(time.Second),
+		ClientID:            clientID,
+		ClientSecret:        secret,
+		ClientSecretExpires: secretExpires,
+	}
+}
+
+func (p *SSO) notice(format string, args ...any) {
+	if p.Notice != nil {
+		// The URL, the code and the errors come from the service:
+		// shown, never acted on by the terminal.
+		fmt.Fprint(p.Notice, termsafe.Text(fmt.Sprintf(format, args...)))
+	}
 }
 
 func (p *SSO) now() time.Time {
@@ -178,114 +390,6 @@ func (p *SSO) now() time.Time {
 		return p.Now()
 	}
 	return time.Now()
-}
-
-// DefaultDeviceCodeTTL bounds the wait when the service gives no lifetime
-// for the device code.
-const DefaultDeviceCodeTTL = 10 * time.Minute
-
-// signIn runs the OIDC device authorization flow (RFC 8628): register a
-// public client, start a device authorization, show the URL and code and
-// open the browser, then poll CreateToken until the user approves, the
-// device code expires, or ctx ends.
-func (p *SSO) signIn(ctx context.Context) (keyring.OIDCToken, error) {
-	where := "signing in to IAM Identity Center at " + p.StartURL
-	reg := &ssooidc.RegisterClientInput{ClientName: aws.String(SSOClientName), ClientType: aws.String("public"), Scopes: p.Scopes}
-	client, err := p.OIDC.RegisterClient(ctx, reg)
-	if err != nil {
-		return keyring.OIDCToken{}, fmt.Errorf("%s: RegisterClient: %w", where, explainOIDC(err))
-	}
-	auth, err := p.OIDC.StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
-		ClientId: client.ClientId, ClientSecret: client.ClientSecret, StartUrl: aws.String(p.StartURL),
-	})
-	if err != nil {
-		return keyring.OIDCToken{}, fmt.Errorf("%s: StartDeviceAuthorization: %w", where, explainOIDC(err))
-	}
-	ttl := time.Duration(auth.ExpiresIn) * time.Second
-	if ttl <= 0 {
-		ttl = DefaultDeviceCodeTTL
-	}
-	interval := time.Duration(auth.Interval) * time.Second
-	if interval <= 0 {
-		interval = 5 * time.Second
-	}
-	slowDown := p.SlowDown
-	if slowDown <= 0 {
-		slowDown = 5 * time.Second
-	}
-	verify := aws.ToString(auth.VerificationUriComplete)
-	if verify == "" {
-		verify = aws.ToString(auth.VerificationUri)
-	}
-	notice := p.Notice
-	if notice == nil {
-		notice = io.Discard
-	}
-	fmt.Fprintf(notice, "aws-vault: to sign in to IAM Identity Center (%s) for profile %s, open\n  %s\nand check that it shows the code %s. Waiting up to %s (Ctrl-C stops).\n",
-		p.StartURL, p.Profile, verify, aws.ToString(auth.UserCode), ttl)
-	if p.Open != nil {
-		if err := p.Open(ctx, verify); err != nil {
-			fmt.Fprintf(notice, "aws-vault: %v; open the URL above yourself\n", err)
-		}
-	}
-
-	// The wait is real time, not the engine's clock: it is what the user
-	// has to approve the code in.
-	pollCtx, cancel := context.WithTimeout(ctx, ttl)
-	defer cancel()
-	timedOut := func() error {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("%s: waiting for the code %s to be approved: %w", where, aws.ToString(auth.UserCode), err)
-		}
-		return fmt.Errorf("%s: the code %s was not approved within %s; run the command again for a new code", where, aws.ToString(auth.UserCode), ttl)
-	}
-	for {
-		out, err := p.OIDC.CreateToken(pollCtx, &ssooidc.CreateTokenInput{
-			ClientId:     client.ClientId,
-			ClientSecret: client.ClientSecret,
-			DeviceCode:   auth.DeviceCode,
-			GrantType:    aws.String("urn:ietf:params:oauth:grant-type:device_code"),
-		})
-		if err == nil {
-			if aws.ToString(out.AccessToken) == "" {
-				return keyring.OIDCToken{}, fmt.Errorf("%s: CreateToken answered without a token", where)
-			}
-			log.Printf("signed in to %s; the token lasts %ds", p.StartURL, out.ExpiresIn)
-			return keyring.OIDCToken{
-				AccessToken:  aws.ToString(out.AccessToken),
-				TokenType:    aws.ToString(out.TokenType),
-				RefreshToken: aws.ToString(out.RefreshToken),
-				IDToken:      aws.ToString(out.IdToken),
-				ExpiresIn:    out.ExpiresIn,
-				Expiration:   p.now().Add(time.Duration(out.ExpiresIn) * time.Second).UTC().Truncate(time.Second),
-			}, nil
-		}
-		var (
-			pending *oidctypes.AuthorizationPendingException
-			slow    *oidctypes.SlowDownException
-			expired *oidctypes.ExpiredTokenException
-			denied  *oidctypes.AccessDeniedException
-		)
-		switch {
-		case pollCtx.Err() != nil, errors.As(err, &expired):
-			return keyring.OIDCToken{}, timedOut()
-		case errors.As(err, &pending):
-		case errors.As(err, &slow):
-			interval += slowDown
-			log.Printf("IAM Identity Center asked to poll less often: every %s", interval)
-		case errors.As(err, &denied):
-			return keyring.OIDCToken{}, fmt.Errorf("%s: the sign-in was denied: %w", where, explainOIDC(err))
-		default:
-			return keyring.OIDCToken{}, fmt.Errorf("%s: CreateToken: %w", where, explainOIDC(err))
-		}
-		t := time.NewTimer(interval)
-		select {
-		case <-t.C:
-		case <-pollCtx.Done():
-			t.Stop()
-			return keyring.OIDCToken{}, timedOut()
-		}
-	}
 }
 
 // explainOIDC adds the OAuth error description that OIDC errors carry in
@@ -338,4 +442,11 @@ func SSOClients(region, oidcEndpoint, portalEndpoint string, hc *http.Client) (*
 		po.BaseEndpoint = aws.String(portalEndpoint)
 	}
 	return ssooidc.New(oo), sso.New(po)
+}
+
+// Retoken returns a new access token in place of rejected, which the
+// portal refused: a refresh, or a sign-in.
+func (p *SSO) Retoken(ctx context.Context, rejected string) (string, error) {
+	tok, _, err := p.accessToken(ctx, rejected)
+	return tok, err
 }

@@ -46,6 +46,8 @@ type store struct {
 	getErrs  []error
 	writeErr bool               // Set writes, then fails
 	sets     []keyring.LongTerm // every key Set was asked to store
+	copies   []keyring.LongTerm // every copy SetCopy stored
+	copyErr  error              // SetCopy fails with it
 }
 
 func (s *store) Get() (keyring.LongTerm, error) {
@@ -75,6 +77,17 @@ func (s *store) Set(k keyring.LongTerm) error {
 	}
 	return s.ring.SetCredentials(profile, k)
 }
+
+func (s *store) GetCopy() (keyring.LongTerm, error) { return s.ring.Rotating(profile) }
+func (s *store) SetCopy(k keyring.LongTerm) error {
+	if s.copyErr != nil {
+		return s.copyErr
+	}
+	s.copies = append(s.copies, k)
+	return s.ring.KeepRotating(profile, k)
+}
+func (s *store) RemoveCopy() error { return s.ring.RemoveRotating(profile) }
+func (s *store) CopyName() string  { return keyring.RotatingName(profile) }
 
 type world struct {
 	srv      *awsfake.Server
@@ -451,8 +464,11 @@ func TestRotateNewKeyNeverWorks(t *testing.T) {
 		w.store.setErrs = []error{nil, errors.New("locked")}
 		_, err := w.rotation().Run(context.Background())
 		nk := w.newKey(t).AccessKeyID
-		e := w.wantError(t, err, "putting the old key back into the keyring failed too (locked): the keyring holds the new key "+nk+" and both keys are active",
-			"when aws-vault exec works with the new key, the old one ("+oldID+") can go")
+		e := w.wantError(t, err, "putting the old key back into the keyring failed too (locked): the keyring holds the new key "+nk+", and a copy of the old key "+oldID+` as "alice (rotating)"; both keys are active`,
+			"when aws-vault exec works with the new key, the old one can go")
+		if c, err := w.ring.Rotating(profile); err != nil || c.AccessKeyID != oldID || c.SecretAccessKey != oldKey {
+			t.Errorf("the copy of the old key: %+v, %v", c, err)
+		}
 		// The new key has never worked: nothing is to be deleted by
 		// hand yet, least of all the old key, which works now.
 		if e.Delete != "" || strings.Contains(err.Error(), "by hand") {

@@ -116,6 +116,7 @@ type ec2Credentials struct {
 func (s *EC2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if why := s.guard.check(r); why != "" {
 		s.logf("ec2 server: refused %s %q from %s: %s", r.Method, r.URL.Path, r.RemoteAddr, why)
+		closeAfter(w)
 		textError(w, http.StatusForbidden)
 		return
 	}
@@ -132,6 +133,7 @@ func (s *EC2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// IMDSv2: a request that carries a token must carry a valid one.
 		if len(v) != 1 || !s.validToken(v[0]) {
 			s.logf("ec2 server: refused %s %q: missing, wrong or expired IMDSv2 token", r.Method, r.URL.Path)
+			closeAfter(w)
 			textError(w, http.StatusUnauthorized)
 			return
 		}

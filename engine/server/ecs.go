@@ -147,6 +147,7 @@ func (s *ECS) authorized(r *http.Request) bool {
 
 func (s *ECS) refuse(w http.ResponseWriter, r *http.Request, why string) {
 	s.logf("ecs server: refused %s %q from %s: %s", r.Method, r.URL.Path, r.RemoteAddr, why)
+	closeAfter(w)
 	writeJSON(w, http.StatusForbidden, ecsError{Code: "AccessDenied", Message: "access denied"})
 }
 

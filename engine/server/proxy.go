@@ -123,9 +123,9 @@ func RunProxy(ctx context.Context, o ProxyOptions) (err error) {
 	}
 	stateWritten = true
 
-	srv := newHTTPServer(newProxyHandler(o.Upstream, o.Logf))
+	srv, lln := newHTTPServer(newProxyHandler(o.Upstream, o.Logf), ln)
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
+	go func() { done <- srv.Serve(lln) }()
 	o.Logf("proxy: forwarding %s to %s", MetadataAddr, o.Upstream)
 	select {
 	case <-ctx.Done():
@@ -189,6 +189,7 @@ func newProxyHandler(upstream string, logf func(string, ...any)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if why := g.check(r); why != "" {
 			logf("proxy: refused %s %q from %s: %s", r.Method, r.URL.Path, r.RemoteAddr, why)
+			closeAfter(w)
 			textError(w, http.StatusForbidden)
 			return
 		}

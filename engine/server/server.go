@@ -217,17 +217,19 @@ func (g *guard) check(r *http.Request) string {
 	return fmt.Sprintf("host %q is not this server", r.Host)
 }
 
-// newHTTPServer returns an http.Server with the limits both servers use. No
-// write timeout: a fetch may wait for a person typing an MFA code. Its
-// errors go to the standard logger, which is silent without --debug.
-func newHTTPServer(h http.Handler) *http.Server {
-	return &http.Server{
+// newHTTPServer returns an http.Server with the limits every server here
+// uses (see limit.go), and the listener to serve with it. No write
+// timeout: a fetch may wait for a person typing an MFA code. Its errors go
+// to the standard logger, which is silent without --debug.
+func newHTTPServer(h http.Handler, ln net.Listener) (*http.Server, net.Listener) {
+	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       30 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 	}
+	return srv, limitConns(srv, ln, MaxConns)
 }
 
 // listenLoopback binds addr and refuses anything that is not a loopback
@@ -248,16 +250,18 @@ func listenLoopback(addr string) (net.Listener, error) {
 type serving struct {
 	ln     net.Listener
 	srv    *http.Server
+	limit  *connLimit         // for tests
 	cancel context.CancelFunc // ends fetches started for clients
 	done   chan struct{}
 }
 
 // serve starts answering on s.ln with h in the background.
 func (s *serving) serve(h http.Handler) {
-	s.srv = newHTTPServer(h)
+	srv, ln := newHTTPServer(h, s.ln)
+	s.srv, s.limit = srv, ln.(*limitListener).limit
 	go func() {
 		defer close(s.done)
-		_ = s.srv.Serve(s.ln)
+		_ = s.srv.Serve(ln)
 	}()
 }
 

@@ -22,7 +22,9 @@
 //	             "mfa_serial": "arn:aws:iam::111111111111:mfa/alice", "mfa_code": "123456"}],
 //	  "roles": [{"arn": "arn:aws:iam::222222222222:role/admin",
 //	             "require_mfa": true, "max_session_duration_seconds": 43200,
-//	             "require_external_id": "", "trust_web_identity_token": ""}]
+//	             "require_external_id": "", "trust_web_identity_token": ""}],
+//	  "sso_assignments": [{"account_id": "444444444444", "account_name": "prod", "role_name": "Admin"}],
+//	  "sso_list_rate_limit": 20
 //	}
 package main
 
@@ -51,9 +53,21 @@ type roleConfig struct {
 	TrustWebIdentityToken     string `json:"trust_web_identity_token"`
 }
 
+type ssoAssignmentConfig struct {
+	AccountID   string `json:"account_id"`
+	AccountName string `json:"account_name"`
+	RoleName    string `json:"role_name"`
+}
+
 type config struct {
 	Users []awsfake.User `json:"users"`
 	Roles []roleConfig   `json:"roles"`
+	// SSOAssignments are IAM Identity Center's account assignments (none:
+	// every account and role is assigned).
+	SSOAssignments []ssoAssignmentConfig `json:"sso_assignments"`
+	// SSOListRateLimit is how many ListAccounts and ListAccountRoles calls
+	// a second are answered (the rest: TooManyRequestsException); 0: all.
+	SSOListRateLimit int `json:"sso_list_rate_limit"`
 }
 
 func main() {
@@ -158,6 +172,16 @@ func loadConfig(srv *awsfake.Server, path string) error {
 			TrustWebIdentityToken: r.TrustWebIdentityToken,
 		})
 	}
+	for _, a := range cfg.SSOAssignments {
+		if a.AccountID == "" || a.RoleName == "" {
+			return fmt.Errorf("%s: an sso_assignment needs account_id and role_name", path)
+		}
+		srv.AddSSOAssignment(awsfake.SSOAssignment{AccountID: a.AccountID, AccountName: a.AccountName, RoleName: a.RoleName})
+	}
+	if cfg.SSOListRateLimit < 0 {
+		return fmt.Errorf("%s: sso_list_rate_limit must not be negative", path)
+	}
+	srv.SetSSORateLimit(cfg.SSOListRateLimit)
 	return nil
 }
 
