@@ -175,6 +175,13 @@ func TestOpenAgreesWithLoad(t *testing.T) {
 					t.Errorf("SSOSession(%q) = %v %v, Load says %v %v", s, gk, gok, wk, wok)
 				}
 			}
+			// A fresh File: shared has been parsed whole by now (suggestions
+			// for the names that are not profiles).
+			if fresh, err := Open(path); err != nil {
+				t.Fatal(err)
+			} else if got, want := fresh.SSOSessionNames(), full.SSOSessionNames(); !reflect.DeepEqual(got, want) {
+				t.Errorf("SSOSessionNames = %q, Load says %q", got, want)
+			}
 			if got, want := shared.ProfileNames(), full.ProfileNames(); !reflect.DeepEqual(got, want) {
 				t.Errorf("ProfileNames = %q, Load says %q", got, want)
 			}
