@@ -13,6 +13,7 @@
 # compaction counters (/proc/vmstat) during each part are printed.
 #   bench/tail.sh                 # needs python3, keyctl
 #   BASE=main bench/tail.sh       # also a build of that git revision ("today")
+#   NOFRAG=1 bench/tail.sh        # memory as it is only
 #   HUGEHEAP=1 bench/tail.sh      # also the last revision that had the removed
 #                                 # internal/hugeheap, built with and without it
 set -euo pipefail
@@ -143,6 +144,7 @@ vmstat_diff() {
 echo "$(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg); THP $(cat /sys/kernel/mm/transparent_hugepage/enabled), defrag $(cat /sys/kernel/mm/transparent_hugepage/defrag); $(date -u +%FT%TZ); times in ms"
 measure "memory as it is"
 vmstat_diff
+[ -z "${NOFRAG:-}" ] || exit 0
 avail=$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)
 mb=$((avail * 8 / 10)) # touched; about half of it stays resident
 [ "$mb" -le "${FRAG_MB:-32768}" ] || mb=${FRAG_MB:-32768}
