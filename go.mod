@@ -8,6 +8,16 @@ require (
 	github.com/1password/onepassword-sdk-go v0.4.1
 	github.com/99designs/keyring v1.2.2
 	github.com/alecthomas/kong v1.17.0
+	// SDK pins, for start-up time: sts, iam, sso and ssooidc stay at the last
+	// releases before the generated .../schemas packages (sts v1.52, iam v1.65,
+	// sso v1.39, ssooidc v1.44), whose package initialisation costs about
+	// 5 ms at every start of every command; the core, credentials and
+	// smithy-go stay at the versions those releases work with.
+	// deps_test.go (TestNoStartupCostlyPackages) fails when one is linked. At
+	// each SDK upgrade (do take security fixes): go get the new versions, run
+	// go test -run TestNoStartupCostlyPackages . and bench/startup.sh against
+	// the old build; if a schemas package must come in, measure its cost with
+	// GODEBUG=inittrace=1, say so in the README and change the test's list.
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/credentials v1.20.11
 	github.com/aws/aws-sdk-go-v2/service/iam v1.64.9

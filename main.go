@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/aws-vault/aws-vault/commands"
-	_ "github.com/aws-vault/aws-vault/internal/hugeheap"
 )
 
 func main() {

@@ -16,13 +16,15 @@ write_profiles() {
   } > "$1"
 }
 
-# start_fake: builds the fake AWS endpoint with one user (bench), starts it
+# start_fake: builds the fake AWS endpoint with one user (bench) and one
+# role it may assume (arn:aws:iam::111111111111:role/Bench), starts it
 # in the background (its pid in $fake, for the caller's trap to kill), and
 # points HOME, AWS_CONFIG_FILE and the STS endpoint into $work.
 start_fake() {
   go build -o "$work/awsfake" ./engine/awsfake/cmd/awsfake
   cat > "$work/fake.json" <<'JSON'
-{"users":[{"name":"bench","account_id":"111111111111","access_key_id":"AKIABENCHBENCHBENCH","secret_access_key":"benchSecretbenchSecretbenchSecret0123"}]}
+{"users":[{"name":"bench","account_id":"111111111111","access_key_id":"AKIABENCHBENCHBENCH","secret_access_key":"benchSecretbenchSecretbenchSecret0123"}],
+ "roles":[{"arn":"arn:aws:iam::111111111111:role/Bench"}]}
 JSON
   "$work/awsfake" -config "$work/fake.json" > "$work/url" &
   fake=$!

@@ -3,10 +3,8 @@
 #   bench/startup.sh            # needs hyperfine (apt-get install hyperfine)
 # Prints, as medians over six interleaved hyperfine rounds:
 #   1. a hello-world Go binary, a binary that only links the libraries the
-#      project must use (kong, keyring, the STS client, ini, mvdan/sh),
-#      `aws-vault --version` built without the huge-page heap start
-#      (-tags nohugeheap, to show what it saves), and `aws-vault --version`
-#      as released (target: within 2x of hello-world);
+#      project must use (kong, keyring, the STS client, ini, mvdan/sh), and
+#      `aws-vault --version` as released (target: within 2x of hello-world);
 #   2. `aws-vault list --profiles` on a config of 1,000 profiles (hyperfine; target: < 30 ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,18 +41,17 @@ import (
 func main() { fmt.Println("libs") }
 GO
 CGO_ENABLED=0 go build -o "$work/libs-bin" "./$libs"
-CGO_ENABLED=0 go build -tags nohugeheap -o "$work/aws-vault-nohugeheap" .
 
 . bench/lib.sh
 write_profiles "$work/config"
 
 export HOME="$work" AWS_CONFIG_FILE="$work/config" AWS_VAULT_BACKEND=file
 # Shared VMs drift by a millisecond or two over a minute, which moves a
-# ratio between batches run one after the other. So the four commands are
+# ratio between batches run one after the other. So the three commands are
 # run in six rounds of 50 runs each, and the medians taken over all rounds.
 for round in 1 2 3 4 5 6; do
   hyperfine -N --warmup 10 --runs 50 --export-json "$work/start$round.json" \
-    "$work/hello-bin" "$work/libs-bin" "$work/aws-vault-nohugeheap --version" "$work/aws-vault --version" >/dev/null
+    "$work/hello-bin" "$work/libs-bin" "$work/aws-vault --version" >/dev/null
 done
 python3 - "$work"/start[1-6].json <<'PY'
 import json, statistics, sys

@@ -92,7 +92,7 @@ func manPage(app *kong.Application) string {
 		if n.Hidden {
 			continue
 		}
-		fmt.Fprintf(&b, ".SS \"%s\"\n", roff(strings.TrimSpace(name+" "+n.Name+" "+n.Summary())))
+		fmt.Fprintf(&b, ".SS \"%s\"\n", roff(strings.TrimSpace(name+" "+n.Summary())))
 		fmt.Fprintf(&b, "%s\n", roff(n.Help))
 		if n.Detail != "" {
 			fmt.Fprintf(&b, ".PP\n%s\n", roff(n.Detail))

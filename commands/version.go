@@ -15,6 +15,12 @@ import (
 // checkout go build records.
 var Version = ""
 
+// Revision is the VCS revision, stamped by the release build with
+// -ldflags "-X github.com/aws-vault/aws-vault/commands.Revision=…" for
+// builds whose build information has none (goreleaser in a git worktree,
+// or under GOFLAGS=-buildvcs=false); the build information's wins.
+var Revision = ""
+
 // readBuildInfo is where the build information comes from.
 var readBuildInfo = debug.ReadBuildInfo
 
@@ -57,6 +63,9 @@ func versionLine(read func() (*debug.BuildInfo, bool)) string {
 			case "vcs.modified":
 				modified = s.Value == "true"
 			}
+		}
+		if rev == "" {
+			rev = Revision
 		}
 		if len(rev) > 12 {
 			rev = rev[:12]

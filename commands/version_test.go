@@ -2,6 +2,7 @@ package commands
 
 import (
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -24,11 +25,16 @@ func TestVersionLine(t *testing.T) {
 		{"", info("v0.0.0-20261201225722-a789162ee896", rev, clean), "v0.0.0-20261201225722-a789162ee896 (a789162ee896, go1.26.8)"},
 		{"v7.3.1", info("(devel)", rev, clean), "v7.3.1 (a789162ee896, go1.26.8)"}, // the release build
 		{"", func() (*debug.BuildInfo, bool) { return nil, false }, "dev"},
+		{"v7.3.1+stamped", info("(devel)"), "v7.3.1 (a789162ee896, go1.26.8)"}, // the release build, no VCS information
+		{"v7.3.1+stamped", info("(devel)", debug.BuildSetting{Key: "vcs.revision", Value: "0123456789abcdef"}), "v7.3.1 (0123456789ab, go1.26.8)"},
 	} {
-		Version = tc.stamped
+		Version, Revision = tc.stamped, ""
+		if v, ok := strings.CutSuffix(Version, "+stamped"); ok {
+			Version, Revision = v, "a789162ee89689a2ed474c3a2950ab99e3c868b0"
+		}
 		if got := versionLine(tc.read); got != tc.want {
 			t.Errorf("versionLine = %q, want %q", got, tc.want)
 		}
 	}
-	Version = ""
+	Version, Revision = "", ""
 }

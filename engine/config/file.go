@@ -33,6 +33,10 @@ type File struct {
 	profiles map[string]*ini.Section // by profile name ("default" included)
 	order    []string                // profile names in file order
 	sso      map[string]*ini.Section // sso-session sections by name
+
+	// lazy is set while a File from Open holds only the sections asked
+	// for so far (lazy.go).
+	lazy *lazySections
 }
 
 // Path returns the config file location: $AWS_CONFIG_FILE, else ~/.aws/config.
@@ -73,6 +77,11 @@ func loadOptions() ini.LoadOptions {
 		AllowNestedValues:        true,
 		// Duplicate sections merge, as in the AWS CLI.
 		AllowNonUniqueSections: false,
+		// ini.v1 looks a key missing from [profile a.b] up in [profile a]
+		// (and [profile a.b.c] in both): the AWS CLI knows no such
+		// inheritance, and a profile would silently take another's
+		// include_profile. A newline cannot be in a section name.
+		ChildSectionDelimiter: "\n",
 	}
 }
 
@@ -163,8 +172,10 @@ func lineOf(data []byte, text string) string {
 	return "unknown line"
 }
 
-// ProfileNames lists the profiles in file order. An empty [default] is left out.
+// ProfileNames lists the profiles in file order. An empty [default] is left
+// out. A File from Open is parsed whole first.
 func (f *File) ProfileNames() []string {
+	f.loadAll()
 	names := make([]string, 0, len(f.order))
 	for _, n := range f.order {
 		if n == defaultSection && len(f.profiles[n].Keys()) == 0 {
@@ -177,13 +188,13 @@ func (f *File) ProfileNames() []string {
 
 // HasProfile reports whether a [profile NAME] (or [default]) section exists.
 func (f *File) HasProfile(name string) bool {
-	_, ok := f.profiles[name]
+	_, ok := f.section(profileSection, name)
 	return ok
 }
 
 // get returns a key's value in a profile section.
 func (f *File) get(profile, key string) (string, bool) {
-	s, ok := f.profiles[profile]
+	s, ok := f.section(profileSection, profile)
 	if !ok || !s.HasKey(key) {
 		return "", false
 	}
@@ -192,7 +203,7 @@ func (f *File) get(profile, key string) (string, bool) {
 
 // SSOSession returns the keys of an [sso-session NAME] section.
 func (f *File) SSOSession(name string) (map[string]string, bool) {
-	s, ok := f.sso[name]
+	s, ok := f.section(ssoSection, name)
 	if !ok {
 		return nil, false
 	}

@@ -121,7 +121,11 @@ var sourceKeys = map[string]bool{
 
 // Resolve loads profile name with its whole source_profile chain.
 func (r *Resolver) Resolve(name string) (*Profile, error) {
-	return r.resolve(name, name, nil)
+	p, err := r.resolve(name, name, nil)
+	if ferr := r.File.Err(); ferr != nil {
+		return nil, ferr
+	}
+	return p, err
 }
 
 func (r *Resolver) resolve(name, active string, sourceSeen []string) (*Profile, error) {
@@ -186,7 +190,7 @@ func (r *Resolver) merge(name string) (map[string]string, error) {
 			}
 		}
 		seen = append(seen, cur)
-		sec, ok := r.File.profiles[cur]
+		sec, ok := r.File.section(profileSection, cur)
 		if !ok {
 			if cur == defaultSection {
 				break

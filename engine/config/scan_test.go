@@ -7,30 +7,11 @@ import (
 	"testing"
 )
 
-// The fast header scan must agree with ini.v1 on every config we know.
+// The fast header scan must agree with ini.v1 on every config of the test
+// data.
 func TestScanProfileNamesAgreesWithParser(t *testing.T) {
-	texts := map[string]string{
-		"thousand":          string(thousandProfiles()),
-		"empty default":     "[default]\n[profile a]\nregion=x\n",
-		"default keys":      "[profile a]\n[default]\n# c\nregion=x\n",
-		"profile default":   "[profile default]\nregion = x\n[default]\n",
-		"comments":          "; top\n[profile a] # trailing\n  region = x ; c\n[sso-session s]\n[services y]\n[profile  spaced ]\n",
-		"duplicates":        "[profile a]\n[profile b]\n[profile a]\nx=1\n",
-		"dotted":            "[profile a.b_c-d]\n[profile e@f]\n",
-		"nested":            "[profile a]\ns3 =\n  max_concurrent_requests = 10\n[profile b]\n",
-		"keys before":       "region = x\n[profile a]\n",
-		"unclosed":          "[profile a\n",
-		"no name":           "[profile ]\n",
-		"junk after header": "[profile a] junk\n",
-		"not a key":         "[profile a]\nregion = x\nthis is not ini\n",
-		"colon key":         "[profile a]\nregion: x\n",
-	}
+	texts := testConfigs(t)
 	dir := t.TempDir()
-	matches, _ := filepath.Glob("testdata/*.ini")
-	for _, m := range matches {
-		b, _ := os.ReadFile(m)
-		texts[m] = string(b)
-	}
 	for name, text := range texts {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, "config")

@@ -23,8 +23,10 @@ const (
 	BlockOptionsPrefix = "# aws-vault sso sync options:"
 )
 
-// SSOSessionNames lists the [sso-session NAME] sections, sorted.
+// SSOSessionNames lists the [sso-session NAME] sections, sorted. A File
+// from Open is parsed whole first, as for ProfileNames.
 func (f *File) SSOSessionNames() []string {
+	f.loadAll()
 	names := make([]string, 0, len(f.sso))
 	for n := range f.sso {
 		names = append(names, n)
