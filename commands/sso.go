@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws-vault/aws-vault/engine"
 	"github.com/aws-vault/aws-vault/engine/config"
@@ -32,16 +33,18 @@ type SSOSyncCmd struct {
 // DefaultNameTemplate names the generated profiles.
 const DefaultNameTemplate = "{account_name}.{role_name}"
 
+// The patterns are compiled when sso sync first needs them, not at every
+// start of every command (roleNameRE's {1,64} alone is a large program).
 var (
-	placeholderRE = regexp.MustCompile(`\{[a-z_]+\}`)
+	placeholderRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[a-z_]+\}`) })
 	// nameUnsafe is what a profile name made from an account name must not
 	// hold: ini syntax, white space, shell quoting trouble.
-	nameUnsafe = regexp.MustCompile(`[^A-Za-z0-9._@+=-]+`)
+	nameUnsafe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._@+=-]+`) })
 	// accountIDRE and roleNameRE are what AWS allows in an account id and
 	// a permission set's role name: anything else from the portal is not
 	// written into the config.
-	accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
-	roleNameRE  = regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]{1,64}$`)
+	accountIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{12}$`) })
+	roleNameRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]{1,64}$`) })
 )
 
 // Run lists the assignments and writes (or shows) the block.
@@ -96,7 +99,7 @@ func (c *SSOSyncCmd) Run(a *App) error {
 	block := &config.SSOBlock{Session: session, Options: "name-template=" + template + " region=" + region}
 	owner := map[string]engine.SSOAssignment{}
 	for _, as := range assignments {
-		if !accountIDRE.MatchString(as.AccountID) || !roleNameRE.MatchString(as.RoleName) {
+		if !accountIDRE().MatchString(as.AccountID) || !roleNameRE().MatchString(as.RoleName) {
 			return fmt.Errorf("IAM Identity Center listed account %q with role %q for [sso-session %s]: not an AWS account id and role name, so not written to a config; nothing was written",
 				as.AccountID, as.RoleName, session)
 		}
@@ -161,7 +164,7 @@ func parseOptions(line string) map[string]string {
 }
 
 func checkTemplate(t string) error {
-	for _, ph := range placeholderRE.FindAllString(t, -1) {
+	for _, ph := range placeholderRE().FindAllString(t, -1) {
 		switch ph {
 		case "{account_name}", "{account_id}", "{role_name}", "{session}":
 		default:
@@ -183,10 +186,10 @@ func expandTemplate(t, session string, as engine.SSOAssignment) string {
 		name = as.AccountID
 	}
 	return strings.NewReplacer(
-		"{account_name}", nameUnsafe.ReplaceAllString(strings.TrimSpace(name), "-"),
+		"{account_name}", nameUnsafe().ReplaceAllString(strings.TrimSpace(name), "-"),
 		"{account_id}", as.AccountID,
-		"{role_name}", nameUnsafe.ReplaceAllString(as.RoleName, "-"),
-		"{session}", nameUnsafe.ReplaceAllString(session, "-"),
+		"{role_name}", nameUnsafe().ReplaceAllString(as.RoleName, "-"),
+		"{session}", nameUnsafe().ReplaceAllString(session, "-"),
 	).Replace(t)
 }
 
