@@ -197,6 +197,9 @@ func (k *Keyring) openBackend(b string) (kr.Keyring, error) {
 	case WinHello:
 		return openWinHello()
 	}
+	if b == string(kr.FileBackend) {
+		usePBES2()
+	}
 	cfg := k.config()
 	cfg.AllowedBackends = []kr.BackendType{kr.BackendType(b)}
 	return kr.Open(cfg)

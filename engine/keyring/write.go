@@ -129,6 +129,7 @@ func (k *Keyring) writeFile(item kr.Item) error {
 	if err != nil {
 		return err
 	}
+	usePBES2()
 	token, err := jose.Encrypt(string(payload), jose.PBES2_HS256_A128KW, jose.A256GCM, pass,
 		jose.Headers(map[string]any{"created": time.Now().String()}))
 	if err != nil {
