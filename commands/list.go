@@ -133,11 +133,11 @@ func (a *App) tokenLabel(ring *keyring.Keyring, startURL string, now time.Time) 
 	if backend != "keyctl" && (backend != "file" || a.Getenv("AWS_VAULT_FILE_PASSPHRASE") == "") {
 		return label
 	}
-	t, err := ring.GetOIDCToken(startURL)
-	if err != nil || t.Expiration.IsZero() {
+	expires, ok := ring.OIDCTokenExpiry(startURL)
+	if !ok {
 		return label
 	}
-	return label + ":" + t.Expiration.Sub(now).Truncate(time.Second).String()
+	return label + ":" + expires.Sub(now).Truncate(time.Second).String()
 }
 
 // sessionLabel is the original's: the session's type and the time left,

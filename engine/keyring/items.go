@@ -435,6 +435,22 @@ func (k *Keyring) GetOIDCToken(startURL string) (OIDCToken, error) {
 	}, nil
 }
 
+// OIDCTokenExpiry reads when the token cached for startURL expires, for
+// display: unlike GetOIDCToken it never removes the item, whatever it
+// holds (a listing must not change the keyring), and reports ok=false for
+// an item it cannot read.
+func (k *Keyring) OIDCTokenExpiry(startURL string) (expires time.Time, ok bool) {
+	item, err := k.Get(OIDCTokenKey(startURL))
+	if err != nil {
+		return time.Time{}, false
+	}
+	var v oidcTokenJSON
+	if json.Unmarshal(item.Data, &v) != nil || v.Expiration.IsZero() {
+		return time.Time{}, false
+	}
+	return v.Expiration, true
+}
+
 // SetOIDCToken caches the token for startURL, replacing the one before.
 func (k *Keyring) SetOIDCToken(startURL string, t OIDCToken) error {
 	if startURL == "" {

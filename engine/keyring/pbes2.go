@@ -23,9 +23,9 @@ import (
 // --json. The standard library's PBKDF2 reuses its buffers. pbes2HS256 is
 // the same algorithm (same header, same salt input, same key wrap from
 // jose2go's own aes package), registered in jose2go's table under the same
-// name when the file backend is first opened; items stay byte-compatible
-// both ways (pbes2_test.go checks RFC 7517's example and jose2go's own
-// implementation against it).
+// name when the file backend is first opened; items stay compatible both
+// ways (pbes2_test.go: against the algorithm built from jose2go's own KDF,
+// and an item the original aws-vault v7 wrote).
 type pbes2HS256 struct{}
 
 const (
@@ -90,6 +90,12 @@ func (a pbes2HS256) Unwrap(encryptedCek []byte, key any, cekSizeBits int, header
 	p2s, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(p2sText, "="))
 	if err != nil {
 		return nil, fmt.Errorf("the item's header has a p2s (salt) that is not base64url: %w", err)
+	}
+	// AES key wrap adds 8 bytes to the key. jose2go's KeyUnwrap indexes
+	// past the end of a shorter one (a truncated item), so it is refused
+	// here, as damage rather than a wrong passphrase.
+	if want := cekSizeBits/8 + 8; len(encryptedCek) != want {
+		return nil, fmt.Errorf("the item's wrapped key is %d bytes, not %d", len(encryptedCek), want)
 	}
 	kek, err := a.kek(passphrase, p2s, int(p2c))
 	if err != nil {

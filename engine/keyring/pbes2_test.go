@@ -116,8 +116,27 @@ func TestPBES2RefusesBadHeaders(t *testing.T) {
 		{"p2c": float64(8192)},
 		{"p2c": float64(8192), "p2s": "not base64!"},
 	} {
-		if _, err := (pbes2HS256{}).Unwrap(make([]byte, 24), "p", 256, h); err == nil {
-			t.Errorf("header %v: no error", h)
+		if _, err := (pbes2HS256{}).Unwrap(make([]byte, 40), "p", 256, h); err == nil || !strings.Contains(err.Error(), "header") {
+			t.Errorf("header %v: %v", h, err)
+		}
+	}
+}
+
+// A wrapped key of the wrong length (a truncated item) is an error, not a
+// panic in the key unwrap, and not a wrong passphrase.
+func TestPBES2RefusesTruncatedKeys(t *testing.T) {
+	usePBES2()
+	token, err := jose.Encrypt(`{"Key":"k"}`, jose.PBES2_HS256_A128KW, jose.A256GCM, "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(token, ".")
+	for _, wrapped := range []string{"", "AAAA", parts[1][:len(parts[1])-4]} {
+		parts := append([]string(nil), parts...)
+		parts[1] = wrapped
+		_, _, err := jose.Decode(strings.Join(parts, "."), "p")
+		if err == nil || isDecryptError(err) {
+			t.Errorf("wrapped key %q: %v", wrapped, err)
 		}
 	}
 }
