@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"crypto/sha256"
@@ -150,5 +151,28 @@ func TestPBES2DoesNotAllocatePerIteration(t *testing.T) {
 	})
 	if allocs > 100 {
 		t.Fatalf("%v allocations for %d iterations", allocs, pbes2Iterations)
+	}
+}
+
+// The file backend reads and writes through pbes2HS256: a read of an item
+// does not cost jose2go's two allocations for each of its 8,192 rounds.
+func TestFileBackendUsesPBES2(t *testing.T) {
+	// As at a fresh start: jose2go's own algorithm in the table (here the
+	// reference built from its KDF), pbes2HS256 not registered yet.
+	jose.RegisterJwa(jose2goPBES2{})
+	registerPBES2 = sync.Once{}
+	defer usePBES2()
+	dir := t.TempDir()
+	k := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "correct horse", nil }})
+	if err := k.Set(kr.Item{Key: "probe", Data: []byte(`{"x":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(3, func() {
+		if _, err := k.Get("probe"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 2000 {
+		t.Fatalf("a file item's read made %v allocations: not through pbes2HS256", allocs)
 	}
 }
