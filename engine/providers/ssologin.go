@@ -124,6 +124,12 @@ func (p *SSO) authCodeFlow(ctx context.Context) (keyring.OIDCToken, error) {
 	if err != nil {
 		return keyring.OIDCToken{}, fmt.Errorf("%s: CreateToken: %w", where, explainOIDC(err))
 	}
+	return p.signedIn(where, out, reg)
+}
+
+// signedIn is the token a sign-in's CreateToken answered, kept with the
+// client registration it was made under (for refreshing it later).
+func (p *SSO) signedIn(where string, out *ssooidc.CreateTokenOutput, reg *ssooidc.RegisterClientOutput) (keyring.OIDCToken, error) {
 	if aws.ToString(out.AccessToken) == "" {
 		return keyring.OIDCToken{}, fmt.Errorf("%s: CreateToken answered without a token", where)
 	}
@@ -346,11 +352,7 @@ func (p *SSO) deviceFlow(ctx context.Context) (keyring.OIDCToken, error) {
 			GrantType:    aws.String("urn:ietf:params:oauth:grant-type:device_code"),
 		})
 		if err == nil {
-			if aws.ToString(out.AccessToken) == "" {
-				return keyring.OIDCToken{}, fmt.Errorf("%s: CreateToken answered without a token", where)
-			}
-			log.Printf("signed in to %s; the token lasts %ds", p.StartURL, out.ExpiresIn)
-			return p.tokenOf(out, aws.ToString(client.ClientId), aws.ToString(client.ClientSecret), time.Unix(client.ClientSecretExpiresAt, 0).UTC()), nil
+			return p.signedIn(where, out, client)
 		}
 		var (
 			pending *oidctypes.AuthorizationPendingException
