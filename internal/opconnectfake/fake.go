@@ -105,6 +105,12 @@ func (s *Server) Items(vault string) []Item {
 func (s *Server) Put(vault string, it Item) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.add(vault, &it).ID
+}
+
+// add stores a new item in vault as Connect does: new IDs for it and its
+// fields without one, version 1, created now. The caller holds s.mu.
+func (s *Server) add(vault string, it *Item) *Item {
 	it.ID = NewID()
 	it.Vault.ID = vault
 	for i := range it.Fields {
@@ -113,8 +119,8 @@ func (s *Server) Put(vault string, it Item) string {
 		}
 	}
 	it.CreatedAt, it.UpdatedAt, it.Version = time.Now().UTC(), time.Now().UTC(), 1
-	s.items[vault][it.ID] = &it
-	return it.ID
+	s.items[vault][it.ID] = it
+	return it
 }
 
 // NewID returns a 1Password-style ID: 26 lowercase letters and digits.
@@ -220,16 +226,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				fail(w, http.StatusBadRequest, "Item needs a category and a title")
 				return
 			}
-			it.ID = NewID()
-			it.Vault.ID = vault
-			for i := range it.Fields {
-				if it.Fields[i].ID == "" {
-					it.Fields[i].ID = NewID()
-				}
-			}
-			it.CreatedAt, it.UpdatedAt, it.Version = time.Now().UTC(), time.Now().UTC(), 1
-			items[it.ID] = &it
-			reply(w, http.StatusOK, it)
+			reply(w, http.StatusOK, *s.add(vault, &it))
 		default:
 			fail(w, http.StatusMethodNotAllowed, "Method not allowed")
 		}
