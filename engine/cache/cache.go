@@ -41,16 +41,34 @@ func Usable(s keyring.Session, now time.Time, minTTL time.Duration) bool {
 // Retrieve implements aws.CredentialsProvider.
 func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	now := p.Now()
-	// The lock covers the read too: a session being replaced is never read
-	// half-written, and waiters find the fresh session when they get the lock.
+	// Most runs find a usable session, and take it without the lock, so
+	// that concurrent runs (a credential_process for every AWS CLI call)
+	// read side by side instead of one after the other. Only a whole,
+	// usable session is taken from this read: a backend either replaces an
+	// item whole or, while pass rewrites it, leaves it undecryptable, which
+	// this read reports as unreadable. Everything but a failing backend is
+	// looked at again under the lock.
+	sess, _, err := p.Ring.GetSession(p.Key)
+	var bad *keyring.UnreadableSessionError
+	switch {
+	case err == nil && Usable(sess, now, p.MinTTL):
+		log.Printf("%s: using cached session (expires %s)", p.Describe, sess.Expiration.UTC().Format(time.RFC3339))
+		return toCreds(sess, "cache"), nil
+	case err != nil && !errors.Is(err, keyring.ErrNotFound) && !errors.As(err, &bad):
+		return aws.Credentials{}, err
+	}
+
+	// The refresh is serialised: the lock covers the read, so waiters find
+	// the session the holder fetched when they get it, and an item is
+	// removed or replaced by one process at a time.
 	unlock, err := Lock(ctx, p.LockDir, p.Key.Type+"\x00"+p.Key.ProfileName+"\x00"+p.Key.MfaSerial)
 	if err != nil {
 		return aws.Credentials{}, err
 	}
 	defer unlock()
 
-	sess, _, err := p.Ring.GetSession(p.Key)
-	var bad *keyring.UnreadableSessionError
+	sess, _, err = p.Ring.GetSession(p.Key)
+	bad = nil
 	switch {
 	case err == nil && Usable(sess, now, p.MinTTL):
 		log.Printf("%s: using cached session (expires %s)", p.Describe, sess.Expiration.UTC().Format(time.RFC3339))
