@@ -7,8 +7,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/alecthomas/kong"
-
 	"github.com/aws-vault/aws-vault/engine/keyring"
 )
 
@@ -16,7 +14,7 @@ import (
 // binary, those usable here marked with *, and any a user of this platform
 // would expect that the binary lacks. Probing looks at files, PATH and
 // the session bus, so it runs only when help is printed.
-func backendHelp(v *kong.Value) string {
+func backendHelp() string {
 	probes := keyring.New(keyring.Options{Getenv: os.Getenv}).Probes()
 	var names []string
 	for _, p := range probes {
@@ -33,9 +31,7 @@ func backendHelp(v *kong.Value) string {
 	if note := keyring.NotBuiltInNote(); note != "" {
 		h += " Note: " + note + "."
 	}
-	withList := *v
-	withList.Help = h
-	return kong.DefaultHelpValueFormatter(&withList)
+	return h
 }
 
 // listBackends prints every backend the project knows: built into this

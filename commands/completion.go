@@ -21,7 +21,7 @@ import (
 
 // CompletionCmd prints the completion script for a shell.
 type CompletionCmd struct {
-	Shell string `arg:"" help:"Shell: ${shells}." predictor:"shell"`
+	Shell string `arg:"" help:"Shell." predictor:"shell"`
 }
 
 // Help is the detailed help: how to install each script.

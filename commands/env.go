@@ -17,7 +17,7 @@ import (
 type EnvCmd struct {
 	SessionFlags `embed:""`
 
-	Shell   string `help:"Shell to write code for (${shells}); detected from the parent process, then $SHELL." placeholder:"SHELL" predictor:"shell"`
+	Shell   string `help:"Shell to write code for (detected from the parent process, then $SHELL)." placeholder:"SHELL" predictor:"shell"`
 	Format  string `enum:"shell,json" default:"shell" help:"shell: code for the shell; json: the plan as JSON, for nushell, elvish, editors and other tools (\"env\" holds what to set, null for what to unset)."`
 	Unset   bool   `help:"Print code that removes the credentials and restores what they replaced." negatable:""`
 	Print   bool   `help:"Print the code even when standard output is a terminal." negatable:""`

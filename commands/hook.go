@@ -19,7 +19,7 @@ import (
 
 // HookCmd prints the shell integration for an rc file.
 type HookCmd struct {
-	Shell string `arg:"" help:"Shell: ${shells}." predictor:"shell"`
+	Shell string `arg:"" help:"Shell." predictor:"shell"`
 }
 
 // Help says how to install it in each shell.
@@ -88,7 +88,7 @@ func selfPath() (string, error) {
 // prints what to do to the shell. Notices go to stderr; stdout is only the
 // plan, and the exit status is 0 whenever there is one.
 type HookExecCmd struct {
-	Shell  string `help:"Shell: ${shells}."`
+	Shell  string `help:"Shell the code is for."`
 	Format string `enum:"shell,json" default:"shell" help:"shell: code for the shell; json: the plan as JSON (see env --format)."`
 }
 

@@ -42,7 +42,7 @@ type CLI struct {
 	Prompt         PromptCmd         `cmd:"" help:"Print the prompt segment's code for a shell, or the segment itself with --format."`
 	SSO            SSOCmd            `cmd:"" name:"sso" help:"IAM Identity Center: generate profiles from your account assignments."`
 
-	Completion CompletionCmd `cmd:"" help:"Print the shell completion script for ${shells}."`
+	Completion CompletionCmd `cmd:"" help:"Print the shell completion script."`
 
 	Version VersionCmd `cmd:"" help:"Show the version and build information."`
 
@@ -53,7 +53,7 @@ type CLI struct {
 // environment variables and defaults.
 type Globals struct {
 	Debug                   bool          `help:"Show debugging output." negatable:""`
-	Backend                 string        `help:"Secret backend to use [${backends}]." env:"AWS_VAULT_BACKEND" placeholder:"BACKEND"`
+	Backend                 string        `help:"Secret backend to use." env:"AWS_VAULT_BACKEND" placeholder:"BACKEND"`
 	Prompt                  string        `help:"Prompt driver to use." env:"AWS_VAULT_PROMPT" placeholder:"DRIVER" predictor:"prompt"`
 	Keychain                string        `help:"Name of macOS keychain to use, if it doesn't exist it will be created." env:"AWS_VAULT_KEYCHAIN_NAME" default:"aws-vault"`
 	SecretServiceCollection string        `name:"secret-service-collection" help:"Name of secret-service collection to use, if it doesn't exist it will be created." env:"AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME" default:"awsvault"`

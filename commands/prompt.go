@@ -12,7 +12,7 @@ import (
 // PromptCmd prints the prompt segment's code for a shell, or with --format
 // the segment itself for prompt engines such as starship.
 type PromptCmd struct {
-	Shell  string `arg:"" optional:"" help:"Shell (${shells}): print the code that keeps the prompt segment up to date." predictor:"shell"`
+	Shell  string `arg:"" optional:"" help:"Shell to print the code for that keeps the prompt segment up to date." predictor:"shell"`
 	Format string `help:"Print the segment now, with %p (profile), %r (time left: 42m, 1h05m, expired), %e (expiry, RFC 3339), %% (a percent sign); nothing when no profile is active." placeholder:"FORMAT"`
 }
 

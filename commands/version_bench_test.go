@@ -15,3 +15,18 @@ func BenchmarkVersion(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExecModel builds the partial model `exec --json PROFILE` is
+// parsed against (the global flags and exec's), as every credential_process
+// call does.
+func BenchmarkExecModel(b *testing.B) {
+	app := &App{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
+		Getenv: func(string) string { return "" }, LookupEnv: func(string) (string, bool) { return "", false }}
+	code := 0
+	for b.Loop() {
+		cli := CLI{}
+		if _, err := newParser(&cli, "exec", app, io.Discard, io.Discard, &code); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
