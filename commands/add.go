@@ -10,10 +10,19 @@ import (
 
 // AddCmd stores a long-term access key.
 type AddCmd struct {
-	Profile   string `arg:"" help:"Name of the profile." predictor:"profile"`
-	Env       bool   `help:"Read the credentials from the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)." negatable:""`
-	AddConfig bool   `help:"Add a profile to ~/.aws/config if one doesn't exist." default:"true" negatable:""`
+	Profile   string `arg:"" predictor:"profile"`
+	Env       bool   `negatable:""`
+	AddConfig bool   `default:"true" negatable:""`
 }
+
+// addHelp is the help of AddCmd's flags and arguments (see helpTable).
+var addHelp = helpTable{
+	"env":        "Read the credentials from the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).",
+	"add-config": "Add a profile to ~/.aws/config if one doesn't exist.",
+	"profile":    "Name of the profile.",
+}
+
+func (*AddCmd) flagHelp() []helpTable { return []helpTable{addHelp} }
 
 // Run adds the credentials.
 func (c *AddCmd) Run(a *App) error {

@@ -10,8 +10,15 @@ import (
 // ClearCmd deletes cached sessions and IAM Identity Center tokens, never
 // long-term keys.
 type ClearCmd struct {
-	Profile string `arg:"" optional:"" help:"Name of the profile; all profiles when left out." predictor:"sessions"`
+	Profile string `arg:"" optional:"" predictor:"sessions"`
 }
+
+// clearHelp is the help of ClearCmd's flags and arguments (see helpTable).
+var clearHelp = helpTable{
+	"profile": "Name of the profile; all profiles when left out.",
+}
+
+func (*ClearCmd) flagHelp() []helpTable { return []helpTable{clearHelp} }
 
 // Run clears them, as the original does: without a profile every session
 // and every token; with one, its sessions and the token of its start URL.

@@ -21,8 +21,15 @@ import (
 
 // CompletionCmd prints the completion script for a shell.
 type CompletionCmd struct {
-	Shell string `arg:"" help:"Shell." predictor:"shell"`
+	Shell string `arg:"" predictor:"shell"`
 }
+
+// completionHelp is the help of CompletionCmd's flags and arguments (see helpTable).
+var completionHelp = helpTable{
+	"shell": "Shell.",
+}
+
+func (*CompletionCmd) flagHelp() []helpTable { return []helpTable{completionHelp} }
 
 // Help is the detailed help: how to install each script.
 func (c *CompletionCmd) Help() string {

@@ -17,12 +17,23 @@ import (
 type EnvCmd struct {
 	SessionFlags `embed:""`
 
-	Shell   string `help:"Shell to write code for (detected from the parent process, then $SHELL)." placeholder:"SHELL" predictor:"shell"`
-	Format  string `enum:"shell,json" default:"shell" help:"shell: code for the shell; json: the plan as JSON, for nushell, elvish, editors and other tools (\"env\" holds what to set, null for what to unset)."`
-	Unset   bool   `help:"Print code that removes the credentials and restores what they replaced." negatable:""`
-	Print   bool   `help:"Print the code even when standard output is a terminal." negatable:""`
-	Profile string `arg:"" optional:"" help:"Name of the profile; defaults to $$AWS_PROFILE, then one picked from a list on a terminal." predictor:"profile"`
+	Shell   string `placeholder:"SHELL" predictor:"shell"`
+	Format  string `enum:"shell,json" default:"shell"`
+	Unset   bool   `negatable:""`
+	Print   bool   `negatable:""`
+	Profile string `arg:"" optional:"" predictor:"profile"`
 }
+
+// envHelp is the help of EnvCmd's flags and arguments (see helpTable).
+var envHelp = helpTable{
+	"shell":   "Shell to write code for (detected from the parent process, then $SHELL).",
+	"format":  "shell: code for the shell; json: the plan as JSON, for nushell, elvish, editors and other tools (\"env\" holds what to set, null for what to unset).",
+	"unset":   "Print code that removes the credentials and restores what they replaced.",
+	"print":   "Print the code even when standard output is a terminal.",
+	"profile": "Name of the profile; defaults to $AWS_PROFILE, then one picked from a list on a terminal.",
+}
+
+func (*EnvCmd) flagHelp() []helpTable { return []helpTable{envHelp, sessionFlagsHelp} }
 
 // Help says how each shell applies the output.
 func (c *EnvCmd) Help() string {

@@ -25,15 +25,29 @@ import (
 type ExecCmd struct {
 	SessionFlags `embed:""`
 
-	JSON      bool     `name:"json" short:"j" help:"Output credentials in JSON that can be used by credential_process." negatable:""`
-	ECSServer bool     `name:"ecs-server" help:"Serve credentials to the command from a local ECS credential server (the SDK must support AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of putting them in its environment." negatable:""`
-	Server    bool     `name:"server" short:"s" help:"Alias for --ecs-server." negatable:""`
-	EC2Server bool     `name:"ec2-server" help:"Serve credentials from an EC2 instance metadata server on 169.254.169.254 (starts 'sudo aws-vault proxy'; any local process can read them)." negatable:""`
-	Lazy      bool     `name:"lazy" help:"With a credential server, fetch credentials on the first request instead of before the command starts (without one it has no effect)." negatable:""`
-	Stdout    bool     `name:"stdout" env:"AWS_VAULT_STDOUT" help:"IAM Identity Center: show the sign-in URL and do not open a browser." negatable:""`
-	Profile   string   `arg:"" optional:"" help:"Name of the profile; defaults to $$AWS_PROFILE, then one picked from a list on a terminal." predictor:"profile"`
-	Command   []string `arg:"" optional:"" passthrough:"" help:"Command to execute, defaults to $SHELL."`
+	JSON      bool     `name:"json" short:"j" negatable:""`
+	ECSServer bool     `name:"ecs-server" negatable:""`
+	Server    bool     `name:"server" short:"s" negatable:""`
+	EC2Server bool     `name:"ec2-server" negatable:""`
+	Lazy      bool     `name:"lazy" negatable:""`
+	Stdout    bool     `name:"stdout" env:"AWS_VAULT_STDOUT" negatable:""`
+	Profile   string   `arg:"" optional:"" predictor:"profile"`
+	Command   []string `arg:"" optional:"" passthrough:""`
 }
+
+// execHelp is the help of ExecCmd's flags and arguments (see helpTable).
+var execHelp = helpTable{
+	"json":       "Output credentials in JSON that can be used by credential_process.",
+	"ecs-server": "Serve credentials to the command from a local ECS credential server (the SDK must support AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of putting them in its environment.",
+	"server":     "Alias for --ecs-server.",
+	"ec2-server": "Serve credentials from an EC2 instance metadata server on 169.254.169.254 (starts 'sudo aws-vault proxy'; any local process can read them).",
+	"lazy":       "With a credential server, fetch credentials on the first request instead of before the command starts (without one it has no effect).",
+	"stdout":     "IAM Identity Center: show the sign-in URL and do not open a browser.",
+	"profile":    "Name of the profile; defaults to $AWS_PROFILE, then one picked from a list on a terminal.",
+	"command":    "Command to execute, defaults to $SHELL.",
+}
+
+func (*ExecCmd) flagHelp() []helpTable { return []helpTable{execHelp, sessionFlagsHelp} }
 
 // Validate rejects flag combinations that cannot work.
 func (c *ExecCmd) Validate() error {

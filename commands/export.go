@@ -15,10 +15,19 @@ import (
 type ExportCmd struct {
 	SessionFlags `embed:""`
 
-	Format  string `default:"env" enum:"env,export-env,json,ini" help:"Format to output credentials. Valid values: env, export-env, json, ini."`
-	Stdout  bool   `name:"stdout" env:"AWS_VAULT_STDOUT" help:"IAM Identity Center: show the sign-in URL and do not open a browser." negatable:""`
-	Profile string `arg:"" help:"Name of the profile." predictor:"profile"`
+	Format  string `default:"env" enum:"env,export-env,json,ini"`
+	Stdout  bool   `name:"stdout" env:"AWS_VAULT_STDOUT" negatable:""`
+	Profile string `arg:"" predictor:"profile"`
 }
+
+// exportHelp is the help of ExportCmd's flags and arguments (see helpTable).
+var exportHelp = helpTable{
+	"format":  "Format to output credentials. Valid values: env, export-env, json, ini.",
+	"stdout":  "IAM Identity Center: show the sign-in URL and do not open a browser.",
+	"profile": "Name of the profile.",
+}
+
+func (*ExportCmd) flagHelp() []helpTable { return []helpTable{exportHelp, sessionFlagsHelp} }
 
 // Run prints the credentials.
 func (c *ExportCmd) Run(a *App) error {

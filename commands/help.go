@@ -12,8 +12,15 @@ var helpOptions = kong.HelpOptions{Compact: true}
 
 // HelpCmd is the original's `help [COMMAND...]`.
 type HelpCmd struct {
-	Command []string `arg:"" optional:"" help:"The command to show help for."`
+	Command []string `arg:"" optional:""`
 }
+
+// helpCmdHelp is the help of HelpCmd's flags and arguments (see helpTable).
+var helpCmdHelp = helpTable{
+	"command": "The command to show help for.",
+}
+
+func (*HelpCmd) flagHelp() []helpTable { return []helpTable{helpCmdHelp} }
 
 // Run prints the help of the command named, or of aws-vault.
 func (h *HelpCmd) Run(kctx *kong.Context) error {

@@ -19,8 +19,15 @@ import (
 
 // HookCmd prints the shell integration for an rc file.
 type HookCmd struct {
-	Shell string `arg:"" help:"Shell." predictor:"shell"`
+	Shell string `arg:"" predictor:"shell"`
 }
+
+// hookHelp is the help of HookCmd's flags and arguments (see helpTable).
+var hookHelp = helpTable{
+	"shell": "Shell.",
+}
+
+func (*HookCmd) flagHelp() []helpTable { return []helpTable{hookHelp} }
 
 // Help says how to install it in each shell.
 func (c *HookCmd) Help() string {
@@ -88,9 +95,17 @@ func selfPath() (string, error) {
 // prints what to do to the shell. Notices go to stderr; stdout is only the
 // plan, and the exit status is 0 whenever there is one.
 type HookExecCmd struct {
-	Shell  string `help:"Shell the code is for."`
-	Format string `enum:"shell,json" default:"shell" help:"shell: code for the shell; json: the plan as JSON (see env --format)."`
+	Shell  string ``
+	Format string `enum:"shell,json" default:"shell"`
 }
+
+// hookExecHelp is the help of HookExecCmd's flags and arguments (see helpTable).
+var hookExecHelp = helpTable{
+	"shell":  "Shell the code is for.",
+	"format": "shell: code for the shell; json: the plan as JSON (see env --format).",
+}
+
+func (*HookExecCmd) flagHelp() []helpTable { return []helpTable{hookExecHelp} }
 
 // Run decides and prints.
 func (c *HookExecCmd) Run(a *App) error {
@@ -214,8 +229,15 @@ func (a *App) notice(format string, args ...any) {
 
 // AllowCmd trusts the .awsprofile of a directory as it is now.
 type AllowCmd struct {
-	Path string `arg:"" optional:"" help:"Directory (or .awsprofile file); defaults to the current directory." predictor:"dirs" type:"path"`
+	Path string `arg:"" optional:"" predictor:"dirs" type:"path"`
 }
+
+// allowHelp is the help of AllowCmd's flags and arguments (see helpTable).
+var allowHelp = helpTable{
+	"path": "Directory (or .awsprofile file); defaults to the current directory.",
+}
+
+func (*AllowCmd) flagHelp() []helpTable { return []helpTable{allowHelp} }
 
 // Run records the trust.
 func (c *AllowCmd) Run(a *App) error {
@@ -260,8 +282,15 @@ func allowedFrom(arg string) string {
 
 // DenyCmd revokes trust in a directory's .awsprofile.
 type DenyCmd struct {
-	Path string `arg:"" optional:"" help:"Directory (or .awsprofile file); defaults to the current directory." predictor:"dirs" type:"path"`
+	Path string `arg:"" optional:"" predictor:"dirs" type:"path"`
 }
+
+// denyHelp is the help of DenyCmd's flags and arguments (see helpTable).
+var denyHelp = helpTable{
+	"path": "Directory (or .awsprofile file); defaults to the current directory.",
+}
+
+func (*DenyCmd) flagHelp() []helpTable { return []helpTable{denyHelp} }
 
 // Run forgets the trust.
 func (c *DenyCmd) Run(a *App) error {

@@ -11,11 +11,21 @@ import (
 
 // ListCmd shows profiles, stored credentials and cached sessions.
 type ListCmd struct {
-	Profiles    bool `help:"Show only the profile names." negatable:""`
-	Sessions    bool `help:"Show only the session names." negatable:""`
-	Credentials bool `help:"Show only the profiles with stored credential." negatable:""`
-	Backends    bool `help:"Show the keyring backends: built in, usable here and why, and the default." negatable:""`
+	Profiles    bool `negatable:""`
+	Sessions    bool `negatable:""`
+	Credentials bool `negatable:""`
+	Backends    bool `negatable:""`
 }
+
+// listHelp is the help of ListCmd's flags and arguments (see helpTable).
+var listHelp = helpTable{
+	"profiles":    "Show only the profile names.",
+	"sessions":    "Show only the session names.",
+	"credentials": "Show only the profiles with stored credential.",
+	"backends":    "Show the keyring backends: built in, usable here and why, and the default.",
+}
+
+func (*ListCmd) flagHelp() []helpTable { return []helpTable{listHelp} }
 
 // Run prints the listing. Given more than one of the flags, as in the
 // original, --credentials wins over --profiles, which wins over --sessions.

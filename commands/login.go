@@ -12,11 +12,21 @@ import (
 type LoginCmd struct {
 	SessionFlags `embed:""`
 
-	Path       string `help:"The AWS service you would like access (console path, e.g. s3/home)." placeholder:"PATH"`
-	Stdout     bool   `short:"s" env:"AWS_VAULT_STDOUT" help:"Print login URL to stdout instead of opening in default browser." negatable:""`
-	AutoLogout bool   `short:"a" env:"AWS_VAULT_AUTO_LOGOUT" help:"Log out of any console session first, then log in." negatable:""`
-	Profile    string `arg:"" optional:"" help:"Name of the profile. If none given: credentials from the environment (AWS_ACCESS_KEY_ID…), else $$AWS_PROFILE, else one picked from a list on a terminal." predictor:"profile"`
+	Path       string `placeholder:"PATH"`
+	Stdout     bool   `short:"s" env:"AWS_VAULT_STDOUT" negatable:""`
+	AutoLogout bool   `short:"a" env:"AWS_VAULT_AUTO_LOGOUT" negatable:""`
+	Profile    string `arg:"" optional:"" predictor:"profile"`
 }
+
+// loginHelp is the help of LoginCmd's flags and arguments (see helpTable).
+var loginHelp = helpTable{
+	"path":        "The AWS service you would like access (console path, e.g. s3/home).",
+	"stdout":      "Print login URL to stdout instead of opening in default browser.",
+	"auto-logout": "Log out of any console session first, then log in.",
+	"profile":     "Name of the profile. If none given: credentials from the environment (AWS_ACCESS_KEY_ID…), else $AWS_PROFILE, else one picked from a list on a terminal.",
+}
+
+func (*LoginCmd) flagHelp() []helpTable { return []helpTable{loginHelp, sessionFlagsHelp} }
 
 // Run builds the sign-in URL and opens (or prints) it.
 func (c *LoginCmd) Run(a *App) error {

@@ -52,34 +52,63 @@ type CLI struct {
 // Globals are the flags every command takes, with the original's names,
 // environment variables and defaults.
 type Globals struct {
-	Debug                   bool          `help:"Show debugging output." negatable:""`
-	Backend                 string        `help:"Secret backend to use." env:"AWS_VAULT_BACKEND" placeholder:"BACKEND"`
-	Prompt                  string        `help:"Prompt driver to use." env:"AWS_VAULT_PROMPT" placeholder:"DRIVER" predictor:"prompt"`
-	Keychain                string        `help:"Name of macOS keychain to use, if it doesn't exist it will be created." env:"AWS_VAULT_KEYCHAIN_NAME" default:"aws-vault"`
-	SecretServiceCollection string        `name:"secret-service-collection" help:"Name of secret-service collection to use, if it doesn't exist it will be created." env:"AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME" default:"awsvault"`
-	PassDir                 string        `help:"Pass password store directory." env:"AWS_VAULT_PASS_PASSWORD_STORE_DIR"`
-	PassCmd                 string        `help:"Name of the pass executable." env:"AWS_VAULT_PASS_CMD"`
-	PassPrefix              string        `help:"Prefix to prepend to the item path stored in pass." env:"AWS_VAULT_PASS_PREFIX"`
-	FileDir                 string        `help:"Directory for the \"file\" password store." env:"AWS_VAULT_FILE_DIR" default:"~/.awsvault/keys/"`
-	KeyctlScope             string        `help:"Kernel keyring scope for the keyctl backend (user, session; process and thread cannot keep anything and are refused)." env:"AWS_VAULT_KEYCTL_SCOPE" default:"user" enum:"user,session,process,thread"`
-	OpTimeout               time.Duration `help:"Timeout for 1Password API operations." env:"AWS_VAULT_OP_TIMEOUT" default:"15s"`
-	OpVaultID               string        `name:"op-vault-id" help:"UUID of the 1Password vault." env:"AWS_VAULT_OP_VAULT_ID"`
-	OpItemTitlePrefix       string        `help:"Prefix to prepend to 1Password item titles." env:"AWS_VAULT_OP_ITEM_TITLE_PREFIX" default:"aws-vault"`
-	OpItemTag               string        `help:"Tag to apply to 1Password items." env:"AWS_VAULT_OP_ITEM_TAG" default:"aws-vault"`
-	OpConnectHost           string        `help:"1Password Connect server HTTP(S) URI." env:"AWS_VAULT_OP_CONNECT_HOST"`
-	OpDesktopAccountID      string        `name:"op-desktop-account-id" help:"1Password desktop app account name or account UUID." env:"AWS_VAULT_OP_DESKTOP_ACCOUNT_ID"`
-	Version                 versionFlag   `short:"v" help:"Show application version."`
+	Debug                   bool          `negatable:""`
+	Backend                 string        `env:"AWS_VAULT_BACKEND" placeholder:"BACKEND"`
+	Prompt                  string        `env:"AWS_VAULT_PROMPT" placeholder:"DRIVER" predictor:"prompt"`
+	Keychain                string        `env:"AWS_VAULT_KEYCHAIN_NAME" default:"aws-vault"`
+	SecretServiceCollection string        `name:"secret-service-collection" env:"AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME" default:"awsvault"`
+	PassDir                 string        `env:"AWS_VAULT_PASS_PASSWORD_STORE_DIR"`
+	PassCmd                 string        `env:"AWS_VAULT_PASS_CMD"`
+	PassPrefix              string        `env:"AWS_VAULT_PASS_PREFIX"`
+	FileDir                 string        `env:"AWS_VAULT_FILE_DIR" default:"~/.awsvault/keys/"`
+	KeyctlScope             string        `env:"AWS_VAULT_KEYCTL_SCOPE" default:"user" enum:"user,session,process,thread"`
+	OpTimeout               time.Duration `env:"AWS_VAULT_OP_TIMEOUT" default:"15s"`
+	OpVaultID               string        `name:"op-vault-id" env:"AWS_VAULT_OP_VAULT_ID"`
+	OpItemTitlePrefix       string        `env:"AWS_VAULT_OP_ITEM_TITLE_PREFIX" default:"aws-vault"`
+	OpItemTag               string        `env:"AWS_VAULT_OP_ITEM_TAG" default:"aws-vault"`
+	OpConnectHost           string        `env:"AWS_VAULT_OP_CONNECT_HOST"`
+	OpDesktopAccountID      string        `name:"op-desktop-account-id" env:"AWS_VAULT_OP_DESKTOP_ACCOUNT_ID"`
+	Version                 versionFlag   `short:"v"`
 	// The original's negations of --help and --version, which change
 	// nothing.
-	NoHelp    bool     `name:"no-help" hidden:"" help:"Do not show help."`
-	NoVersion bool     `name:"no-version" hidden:"" help:"Do not show the version."`
-	HelpLong  helpLong `name:"help-long" hidden:"" help:"Show the help of every command."`
-	HelpMan   helpMan  `name:"help-man" hidden:"" help:"Show the help as a man page."`
+	NoHelp    bool     `name:"no-help" hidden:""`
+	NoVersion bool     `name:"no-version" hidden:""`
+	HelpLong  helpLong `name:"help-long" hidden:""`
+	HelpMan   helpMan  `name:"help-man" hidden:""`
 
 	// The original's completion flags, still answered (see completion.go).
-	CompletionScriptBash completionScriptBash `name:"completion-script-bash" hidden:"" help:"Generate completion script for bash."`
-	CompletionScriptZsh  completionScriptZsh  `name:"completion-script-zsh" hidden:"" help:"Generate completion script for ZSH."`
+	CompletionScriptBash completionScriptBash `name:"completion-script-bash" hidden:""`
+	CompletionScriptZsh  completionScriptZsh  `name:"completion-script-zsh" hidden:""`
 }
+
+// globalsHelp is the help of Globals's flags and arguments (see helpTable).
+var globalsHelp = helpTable{
+	"debug":                     "Show debugging output.",
+	"backend":                   "Secret backend to use.",
+	"prompt":                    "Prompt driver to use.",
+	"keychain":                  "Name of macOS keychain to use, if it doesn't exist it will be created.",
+	"secret-service-collection": "Name of secret-service collection to use, if it doesn't exist it will be created.",
+	"pass-dir":                  "Pass password store directory.",
+	"pass-cmd":                  "Name of the pass executable.",
+	"pass-prefix":               "Prefix to prepend to the item path stored in pass.",
+	"file-dir":                  "Directory for the \"file\" password store.",
+	"keyctl-scope":              "Kernel keyring scope for the keyctl backend (user, session; process and thread cannot keep anything and are refused).",
+	"op-timeout":                "Timeout for 1Password API operations.",
+	"op-vault-id":               "UUID of the 1Password vault.",
+	"op-item-title-prefix":      "Prefix to prepend to 1Password item titles.",
+	"op-item-tag":               "Tag to apply to 1Password items.",
+	"op-connect-host":           "1Password Connect server HTTP(S) URI.",
+	"op-desktop-account-id":     "1Password desktop app account name or account UUID.",
+	"version":                   "Show application version.",
+	"no-help":                   "Do not show help.",
+	"no-version":                "Do not show the version.",
+	"help-long":                 "Show the help of every command.",
+	"help-man":                  "Show the help as a man page.",
+	"completion-script-bash":    "Generate completion script for bash.",
+	"completion-script-zsh":     "Generate completion script for ZSH.",
+}
+
+func (*Globals) flagHelp() []helpTable { return []helpTable{globalsHelp} }
 
 // ExitError carries an exit status with an optional message.
 type ExitError struct {

@@ -13,15 +13,29 @@ import (
 // from one keyring backend to another; see engine/keyring/migrate.go for
 // the rules that keep it from losing anything.
 type MigrateBackendCmd struct {
-	From         string   `help:"Source backend (default: the backend aws-vault uses now)." placeholder:"BACKEND" predictor:"backend"`
-	To           string   `required:"" help:"Target backend." placeholder:"BACKEND" predictor:"backend"`
-	Profile      []string `help:"Migrate only this profile (repeatable)." placeholder:"PROFILE" predictor:"credentials"`
-	Sessions     bool     `help:"Also migrate cached sessions and SSO tokens." negatable:""`
-	DryRun       bool     `help:"Show what would be migrated without writing anything." negatable:""`
-	Yes          bool     `short:"y" help:"Migrate without asking for confirmation." negatable:""`
-	Overwrite    bool     `help:"Replace items the target already holds with other data." negatable:""`
-	DeleteSource bool     `help:"Delete the items from the source once they are copied and verified." negatable:""`
+	From         string   `placeholder:"BACKEND" predictor:"backend"`
+	To           string   `required:"" placeholder:"BACKEND" predictor:"backend"`
+	Profile      []string `placeholder:"PROFILE" predictor:"credentials"`
+	Sessions     bool     `negatable:""`
+	DryRun       bool     `negatable:""`
+	Yes          bool     `short:"y" negatable:""`
+	Overwrite    bool     `negatable:""`
+	DeleteSource bool     `negatable:""`
 }
+
+// migrateBackendHelp is the help of MigrateBackendCmd's flags and arguments (see helpTable).
+var migrateBackendHelp = helpTable{
+	"from":          "Source backend (default: the backend aws-vault uses now).",
+	"to":            "Target backend.",
+	"profile":       "Migrate only this profile (repeatable).",
+	"sessions":      "Also migrate cached sessions and SSO tokens.",
+	"dry-run":       "Show what would be migrated without writing anything.",
+	"yes":           "Migrate without asking for confirmation.",
+	"overwrite":     "Replace items the target already holds with other data.",
+	"delete-source": "Delete the items from the source once they are copied and verified.",
+}
+
+func (*MigrateBackendCmd) flagHelp() []helpTable { return []helpTable{migrateBackendHelp} }
 
 // Run plans, asks, and migrates.
 func (c *MigrateBackendCmd) Run(a *App) error {

@@ -139,3 +139,41 @@ func TestPartialModelAnswersLikeWholeModel(t *testing.T) {
 		}
 	}
 }
+
+// Every flag and argument of every command gets its help from a helpTable
+// (see fillHelp), and every table entry names a flag or argument of each
+// command whose struct lists that table: help is never missing, nor left
+// behind for a flag that was renamed or removed.
+func TestEveryValueHasHelp(t *testing.T) {
+	var walk func(n *kong.Node, path string)
+	walk = func(n *kong.Node, path string) {
+		names := map[string]bool{}
+		check := func(v *kong.Value) {
+			names[v.Name] = true
+			if strings.TrimSpace(v.Help) == "" {
+				t.Errorf("%s: %s has no help: add it to the helpTable of its struct", path, v.Name)
+			}
+		}
+		for _, f := range n.Flags {
+			check(f.Value)
+		}
+		for _, p := range n.Positional {
+			check(p)
+		}
+		if p, ok := n.Target.Addr().Interface().(interface{ flagHelp() []helpTable }); ok {
+			for _, table := range p.flagHelp() {
+				for name := range table {
+					if !names[name] {
+						t.Errorf("%s: help for %q, which is no flag or argument of it", path, name)
+					}
+				}
+			}
+		} else if len(n.Flags)+len(n.Positional) > 0 {
+			t.Errorf("%s: has flags or arguments but no flagHelp method", path)
+		}
+		for _, c := range n.Children {
+			walk(c, path+" "+c.Name)
+		}
+	}
+	walk(fullModel(t).Node, "aws-vault")
+}

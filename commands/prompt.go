@@ -12,9 +12,17 @@ import (
 // PromptCmd prints the prompt segment's code for a shell, or with --format
 // the segment itself for prompt engines such as starship.
 type PromptCmd struct {
-	Shell  string `arg:"" optional:"" help:"Shell to print the code for that keeps the prompt segment up to date." predictor:"shell"`
-	Format string `help:"Print the segment now, with %p (profile), %r (time left: 42m, 1h05m, expired), %e (expiry, RFC 3339), %% (a percent sign); nothing when no profile is active." placeholder:"FORMAT"`
+	Shell  string `arg:"" optional:"" predictor:"shell"`
+	Format string `placeholder:"FORMAT"`
 }
+
+// promptHelp is the help of PromptCmd's flags and arguments (see helpTable).
+var promptHelp = helpTable{
+	"format": "Print the segment now, with %p (profile), %r (time left: 42m, 1h05m, expired), %e (expiry, RFC 3339), %% (a percent sign); nothing when no profile is active.",
+	"shell":  "Shell to print the code for that keeps the prompt segment up to date.",
+}
+
+func (*PromptCmd) flagHelp() []helpTable { return []helpTable{promptHelp} }
 
 // Help shows a prompt for each shell.
 func (c *PromptCmd) Help() string {

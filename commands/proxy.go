@@ -13,8 +13,15 @@ import (
 // ProxyCmd runs the privileged reverse proxy from 169.254.169.254:80 to the
 // metadata server of exec --ec2-server, or stops it.
 type ProxyCmd struct {
-	Stop bool `help:"Stop the running proxy and remove the 169.254.169.254 address it added." negatable:""`
+	Stop bool `negatable:""`
 }
+
+// proxyHelp is the help of ProxyCmd's flags and arguments (see helpTable).
+var proxyHelp = helpTable{
+	"stop": "Stop the running proxy and remove the 169.254.169.254 address it added.",
+}
+
+func (*ProxyCmd) flagHelp() []helpTable { return []helpTable{proxyHelp} }
 
 // Run starts the proxy and serves until SIGINT, SIGTERM or SIGHUP, or stops
 // the running one.

@@ -7,11 +7,20 @@ import (
 
 // RemoveCmd deletes a stored long-term key and its sessions.
 type RemoveCmd struct {
-	Profile string `arg:"" help:"Name of the profile." predictor:"credentials"`
-	Force   bool   `short:"f" help:"Do not ask for confirmation." negatable:""`
+	Profile string `arg:"" predictor:"credentials"`
+	Force   bool   `short:"f" negatable:""`
 	// The original's hidden flag.
-	SessionsOnly bool `short:"s" hidden:"" negatable:"" help:"Only remove sessions, leave credentials intact."`
+	SessionsOnly bool `short:"s" hidden:"" negatable:""`
 }
+
+// removeHelp is the help of RemoveCmd's flags and arguments (see helpTable).
+var removeHelp = helpTable{
+	"force":         "Do not ask for confirmation.",
+	"sessions-only": "Only remove sessions, leave credentials intact.",
+	"profile":       "Name of the profile.",
+}
+
+func (*RemoveCmd) flagHelp() []helpTable { return []helpTable{removeHelp} }
 
 // Run removes the credentials.
 func (c *RemoveCmd) Run(a *App) error {

@@ -9,9 +9,17 @@ import (
 
 // RotateCmd replaces a stored access key with a new one.
 type RotateCmd struct {
-	NoSession bool   `short:"n" help:"Call IAM with the long-term key itself, without an MFA session." negatable:""`
-	Profile   string `arg:"" optional:"" help:"Name of the profile; defaults to $$AWS_PROFILE, then one picked from a list on a terminal." predictor:"profile"`
+	NoSession bool   `short:"n" negatable:""`
+	Profile   string `arg:"" optional:"" predictor:"profile"`
 }
+
+// rotateHelp is the help of RotateCmd's flags and arguments (see helpTable).
+var rotateHelp = helpTable{
+	"no-session": "Call IAM with the long-term key itself, without an MFA session.",
+	"profile":    "Name of the profile; defaults to $AWS_PROFILE, then one picked from a list on a terminal.",
+}
+
+func (*RotateCmd) flagHelp() []helpTable { return []helpTable{rotateHelp} }
 
 // Run rotates the key.
 func (c *RotateCmd) Run(a *App) error {

@@ -14,16 +14,25 @@ import (
 // SessionFlags are the flags of every command that asks the engine for a
 // session: exec, export and env.
 type SessionFlags struct {
-	Duration  time.Duration `short:"d" env:"AWS_VAULT_DURATION" help:"Duration of the temporary or assume-role session. Defaults to 1h." placeholder:"DURATION"`
-	NoSession bool          `short:"n" help:"Skip creating STS session with GetSessionToken." negatable:""`
-	Region    string        `help:"The AWS region." placeholder:"REGION"`
-	MfaToken  string        `short:"t" help:"The MFA token to use." placeholder:"CODE"`
+	Duration  time.Duration `short:"d" env:"AWS_VAULT_DURATION" placeholder:"DURATION"`
+	NoSession bool          `short:"n" negatable:""`
+	Region    string        `placeholder:"REGION"`
+	MfaToken  string        `short:"t" placeholder:"CODE"`
 	// UseDeviceCode is the AWS CLI's --use-device-code.
-	UseDeviceCode bool `name:"use-device-code" env:"AWS_VAULT_SSO_USE_DEVICE_CODE" help:"IAM Identity Center: sign in with the device code flow instead of the browser's redirect to this computer." negatable:""`
+	UseDeviceCode bool `name:"use-device-code" env:"AWS_VAULT_SSO_USE_DEVICE_CODE" negatable:""`
 
 	// NoBrowser is set from a command's --stdout: an IAM Identity Center
 	// sign-in shows its URL and opens no browser.
 	NoBrowser bool `kong:"-"`
+}
+
+// sessionFlagsHelp is the help of SessionFlags's flags and arguments (see helpTable).
+var sessionFlagsHelp = helpTable{
+	"duration":        "Duration of the temporary or assume-role session. Defaults to 1h.",
+	"no-session":      "Skip creating STS session with GetSessionToken.",
+	"region":          "The AWS region.",
+	"mfa-token":       "The MFA token to use.",
+	"use-device-code": "IAM Identity Center: sign in with the device code flow instead of the browser's redirect to this computer.",
 }
 
 // promptRule says when a command run without --prompt asks for MFA codes

@@ -22,13 +22,25 @@ type SSOCmd struct {
 
 // SSOSyncCmd is `aws-vault sso sync [SSO_SESSION]`.
 type SSOSyncCmd struct {
-	Session       string `arg:"" optional:"" name:"sso-session" help:"The [sso-session] to sync; the config's only one when left out." predictor:"ssosession"`
-	DryRun        bool   `name:"dry-run" help:"Show the changes to the config as a diff, and write nothing." negatable:""`
-	NameTemplate  string `name:"name-template" help:"Profile names: {account_name}, {account_id}, {role_name} and {session} are replaced; default {account_name}.{role_name}, or what the last sync of this session used." placeholder:"TEMPLATE"`
-	ProfileRegion string `name:"profile-region" help:"The region written to each profile; default the session's sso_region, or what the last sync used." placeholder:"REGION"`
-	UseDeviceCode bool   `name:"use-device-code" env:"AWS_VAULT_SSO_USE_DEVICE_CODE" help:"IAM Identity Center: sign in with the device code flow instead of the browser's redirect to this computer." negatable:""`
-	Stdout        bool   `name:"stdout" env:"AWS_VAULT_STDOUT" help:"IAM Identity Center: show the sign-in URL and do not open a browser." negatable:""`
+	Session       string `arg:"" optional:"" name:"sso-session" predictor:"ssosession"`
+	DryRun        bool   `name:"dry-run" negatable:""`
+	NameTemplate  string `name:"name-template" placeholder:"TEMPLATE"`
+	ProfileRegion string `name:"profile-region" placeholder:"REGION"`
+	UseDeviceCode bool   `name:"use-device-code" env:"AWS_VAULT_SSO_USE_DEVICE_CODE" negatable:""`
+	Stdout        bool   `name:"stdout" env:"AWS_VAULT_STDOUT" negatable:""`
 }
+
+// ssoSyncHelp is the help of SSOSyncCmd's flags and arguments (see helpTable).
+var ssoSyncHelp = helpTable{
+	"dry-run":         "Show the changes to the config as a diff, and write nothing.",
+	"name-template":   "Profile names: {account_name}, {account_id}, {role_name} and {session} are replaced; default {account_name}.{role_name}, or what the last sync of this session used.",
+	"profile-region":  "The region written to each profile; default the session's sso_region, or what the last sync used.",
+	"use-device-code": "IAM Identity Center: sign in with the device code flow instead of the browser's redirect to this computer.",
+	"stdout":          "IAM Identity Center: show the sign-in URL and do not open a browser.",
+	"sso-session":     "The [sso-session] to sync; the config's only one when left out.",
+}
+
+func (*SSOSyncCmd) flagHelp() []helpTable { return []helpTable{ssoSyncHelp} }
 
 // DefaultNameTemplate names the generated profiles.
 const DefaultNameTemplate = "{account_name}.{role_name}"
