@@ -8,7 +8,6 @@ import (
 	"io"
 	"log"
 	"os"
-	"reflect"
 	"strings"
 	"time"
 
@@ -137,7 +136,6 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []st
 		// As the original: no command shows the help, with success.
 		args = []string{"--help"}
 	}
-	dropEmptyFlagEnv()
 	env := envMap(environ)
 	only := modelFor(args, func(k string) string { return env[k] })
 	code, retry := mainWith(only, args, stdin, stdout, stderr, env)
@@ -174,6 +172,7 @@ func mainWith(only string, args []string, stdin io.Reader, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "aws-vault: %v\n", err)
 		return 1, false
 	}
+	dropEmptyFlagEnv(parser.Model.Node)
 	// A completion request is answered from the command model before
 	// parsing: no keyring, no config beyond what the completed word needs.
 	if only == allCommands && app.answerCompletion(parser, args) {
@@ -233,25 +232,28 @@ func run(parser *kong.Kong, args []string, app *App, cli *CLI, stderr io.Writer,
 	return 0, false
 }
 
-// dropEmptyFlagEnv unsets the flags' environment variables that are set
-// but empty: the original (kingpin) reads an empty one as unset, where
-// kong would try to parse "" (AWS_VAULT_STDOUT= is then an error).
-func dropEmptyFlagEnv() {
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			for _, name := range strings.Split(f.Tag.Get("env"), ",") {
-				if v, ok := os.LookupEnv(name); ok && name != "" && v == "" {
-					os.Unsetenv(name)
-				}
-			}
-			if f.Type.Kind() == reflect.Struct && f.Tag.Get("kong") != "-" {
-				walk(f.Type)
+// dropEmptyFlagEnv unsets the environment variables of n's flags (and
+// its commands') that are set but empty: the original (kingpin) reads an
+// empty one as unset, where kong would try to parse "" (AWS_VAULT_STDOUT=
+// is then an error). kong reads them when it parses, so the model it
+// parses against is the one to look at.
+func dropEmptyFlagEnv(n *kong.Node) {
+	drop := func(v *kong.Value) {
+		for _, name := range v.Tag.Envs {
+			if val, ok := os.LookupEnv(name); ok && val == "" {
+				os.Unsetenv(name)
 			}
 		}
 	}
-	walk(reflect.TypeFor[CLI]())
+	for _, f := range n.Flags {
+		drop(f.Value)
+	}
+	for _, p := range n.Positional {
+		drop(p)
+	}
+	for _, c := range n.Children {
+		dropEmptyFlagEnv(c)
+	}
 }
 
 func envMap(environ []string) map[string]string {
