@@ -4,6 +4,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/kong"
 
@@ -146,8 +147,9 @@ type cliCommand struct {
 	index   []int
 }
 
-// cliCommands lists CLI's command fields in order.
-func cliCommands() []cliCommand {
+// cliCommands lists CLI's command fields in order. A start asks twice
+// (commandWord, then newParser), so the list is made once.
+var cliCommands = sync.OnceValue(func() []cliCommand {
 	t := reflect.TypeFor[CLI]()
 	var out []cliCommand
 	for i := range t.NumField() {
@@ -166,7 +168,7 @@ func cliCommands() []cliCommand {
 		out = append(out, cliCommand{name: name, aliases: aliases, help: f.Tag.Get("help"), tags: string(f.Tag), index: f.Index})
 	}
 	return out
-}
+})
 
 // globalFlag is one of Globals' flags, as a command line spells it.
 type globalFlag struct {
