@@ -196,6 +196,8 @@ func (k *Keyring) openBackend(b string) (kr.Keyring, error) {
 		return k.openOnePassword(b)
 	case WinHello:
 		return openWinHello()
+	case KWallet:
+		return openKWallet(k.config())
 	}
 	if b == string(kr.FileBackend) {
 		usePBES2()

@@ -12,4 +12,6 @@ func keyctlUsable(string) (string, error) { return "", errors.New("Linux only") 
 
 func openKeyctl(string) (kr.Keyring, error) { return nil, errors.New("Linux only") }
 
+func openKWallet(kr.Config) (kr.Keyring, error) { return nil, errors.New("Linux only") }
+
 func dbusUsable(string) (string, error) { return "", errors.New("Linux only") }
