@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Runs commands in turn (A, B, A, B, ...) and prints, for each, the median
-wall time and the median CPU time (user + system, from wait4's rusage).
+"""Runs commands in turn, the order reversed every round (A, B, B, A, A,
+B, ...), and prints, for each, the median wall time and the median CPU
+time (user + system, from wait4's rusage).
 
     bench/alternate.py RUNS NAME=COMMAND [NAME=COMMAND...]
 
-Alternating run by run keeps a shared machine's drift out of the ratios;
-CPU time, which counts only the process's own work (page faults included),
-stays meaningful when other load makes wall times swing. The first command
-is the reference of the ratios. A command that fails stops the benchmark."""
+Alternating run by run keeps a shared machine's drift out of the ratios.
+Reversing the order cancels what running second does to a process: on
+these VMs that was worth up to 10% in either direction, steady for
+minutes, so a fixed order could make the same binary look 0.89x itself.
+CPU time, which counts only the process's own work (page faults
+included), stays meaningful when other load makes wall times swing. The
+first command is the reference of the ratios. A command that fails stops
+the benchmark."""
 import os, shlex, statistics, sys, time
 
 runs = int(sys.argv[1])
@@ -16,7 +21,7 @@ wall = {n: [] for n, _ in cmds}
 cpu = {n: [] for n, _ in cmds}
 devnull = os.open(os.devnull, os.O_RDWR)
 for i in range(runs + 3):
-    for name, cmd in cmds:
+    for name, cmd in (cmds if i % 2 == 0 else cmds[::-1]):
         argv = shlex.split(cmd)
         t0 = time.perf_counter()
         # posix_spawn (vfork and exec in glibc), not fork: a fork copies
