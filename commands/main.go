@@ -95,12 +95,10 @@ var globalsHelp = helpTable{
 func (*Globals) flagHelp() []helpTable { return []helpTable{globalsHelp} }
 
 // compatFlags are the original's hidden global flags that only a few
-// scripts use. They are in the whole model only: commandWord does not know
-// them, so a command line with one before the command gets the whole
-// model, and one after it fails to parse against the partial model and is
-// parsed again against the whole one. Every other start builds six flags
-// fewer (exec's model: 156 kB and 1,991 allocations before, 142 kB and
-// 1,797 after).
+// scripts use. They are in the whole model only: a command line that
+// gives one (before a "--") is parsed against the whole model (see
+// namesCompatFlag). Every other start builds six flags fewer (exec's
+// model: 156 kB and 1,991 allocations with them, 142 kB and 1,797 without).
 type compatFlags struct {
 	// The original's negations of --help and --version, which change
 	// nothing.

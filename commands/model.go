@@ -208,8 +208,12 @@ func dashed(s string) string {
 
 // commandWord names the one command args run, or allCommands when that is
 // not plain from global flags and a command name (help, an unknown word or
-// flag, "--"), or noCommand for global flags alone with --version.
+// flag, "--", or one of compatFlags anywhere before a "--"), or noCommand
+// for global flags alone with --version.
 func commandWord(args []string) string {
+	if namesCompatFlag(args) {
+		return allCommands
+	}
 	flags := globalFlags()
 	version := false
 	for i := 0; i < len(args); i++ {
@@ -253,3 +257,28 @@ func commandWord(args []string) string {
 	}
 	return allCommands
 }
+
+// namesCompatFlag reports whether args give one of compatFlags before a
+// "--". Those flags are in the whole model only, and a partial model does
+// not always refuse them: after `exec PROFILE` its passthrough argument
+// would take one for the command to run.
+func namesCompatFlag(args []string) bool {
+	names := compatFlagNames()
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if name, _, _ := strings.Cut(a, "="); strings.HasPrefix(name, "--") && names[name[2:]] {
+			return true
+		}
+	}
+	return false
+}
+
+var compatFlagNames = sync.OnceValue(func() map[string]bool {
+	names := map[string]bool{}
+	for f := range reflect.TypeFor[compatFlags]().Fields() {
+		names[f.Tag.Get("name")] = true
+	}
+	return names
+})
