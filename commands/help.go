@@ -108,7 +108,7 @@ func manPage(app *kong.Application) string {
 			fmt.Fprintf(&b, ".PP\nAlso: %s.\n", roff(strings.Join(n.Aliases, ", ")))
 		}
 		for _, p := range n.Positional {
-			fmt.Fprintf(&b, ".TP\n\\fI%s\\fR\n%s\n", roff(p.Summary()), roff(valueHelp(p)))
+			fmt.Fprintf(&b, ".TP\n\\fI%s\\fR\n%s\n", roff(p.Summary()), roff(p.Help))
 		}
 		manFlags(&b, n.Flags)
 	}
@@ -151,7 +151,7 @@ func manFlags(b *strings.Builder, flags []*kong.Flag) {
 		if !f.IsBool() {
 			spec += "=" + f.FormatPlaceHolder()
 		}
-		fmt.Fprintf(b, ".TP\n\\fB%s\\fR\n%s\n", roff(spec), roff(valueHelp(f.Value)))
+		fmt.Fprintf(b, ".TP\n\\fB%s\\fR\n%s\n", roff(spec), roff(f.Help))
 	}
 }
 

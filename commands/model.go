@@ -8,6 +8,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/aws-vault/aws-vault/engine/keyring"
 	"github.com/aws-vault/aws-vault/engine/prompt"
 	"github.com/aws-vault/aws-vault/shells/registry"
 )
@@ -92,6 +93,7 @@ func fillHelp(n *kong.Node) {
 		}
 		for _, t := range tables {
 			if h, ok := t[v.Name]; ok {
+				h = withLists(v, h)
 				v.Help, v.OrigHelp = h, h
 				return
 			}
@@ -117,23 +119,36 @@ func helpText(v *kong.Value) string {
 	return kong.DefaultHelpValueFormatter(&withLists)
 }
 
-// valueHelp is the help sentence of a flag or argument, with the lists
-// that are put in only when help is printed: the backends (--backend), the
-// prompt drivers that work here (predictor "prompt") and the shells
-// (predictor "shell"). Finding backends and drivers probes files, PATH and
-// the session bus, which a start that prints no help must not pay for; and
-// no list is a kong variable, because kong interpolates every variable for
-// every flag of every model it builds: with the two lists as variables,
-// exec's model took 263 kB and 2,872 allocations to build, without them
-// 222 kB and 2,628 (BenchmarkExecModel).
+// withLists adds to a help sentence the lists that are the same wherever
+// aws-vault runs: the backends built into this binary (--backend) and the
+// shells (predictor "shell"). They are part of the model's help, for
+// completion descriptions and the man page; no list is a kong variable,
+// because kong interpolates every variable for every flag of every model
+// it builds: with the two lists as variables, exec's model took 263 kB and
+// 2,872 allocations to build, without them 222 kB and 2,628
+// (BenchmarkExecModel).
+func withLists(v *kong.Value, h string) string {
+	switch {
+	case v.Name == "backend":
+		return strings.TrimSuffix(h, ".") + " [" + strings.Join(keyring.Available(), ", ") + "]."
+	case v.Tag.Get("predictor") == "shell":
+		return strings.TrimSuffix(h, ".") + ": " + registry.List() + "."
+	}
+	return h
+}
+
+// valueHelp is the help sentence --help prints for a flag or argument:
+// the model's, except that --backend marks the backends usable here and
+// --prompt lists the drivers that work here. Finding them probes files,
+// PATH and the session bus, which only printing help pays for; the man
+// page, written when a release is built, keeps the model's sentence, which
+// does not depend on the machine that built it.
 func valueHelp(v *kong.Value) string {
 	switch {
 	case v.Name == "backend":
 		return backendHelp()
 	case v.Tag.Get("predictor") == "prompt":
 		return strings.TrimSuffix(v.Help, ".") + " [" + strings.Join(prompt.Available(), ", ") + "]."
-	case v.Tag.Get("predictor") == "shell":
-		return strings.TrimSuffix(v.Help, ".") + ": " + registry.List() + "."
 	}
 	return v.Help
 }
