@@ -47,14 +47,17 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	// usable session is taken from this read: a backend either replaces an
 	// item whole or, while pass rewrites it, leaves it undecryptable, which
 	// this read reports as unreadable. Everything but a failing backend is
-	// looked at again under the lock.
-	sess, _, err := p.Ring.GetSession(p.Key)
+	// looked at again under the lock. A session whose item key already says
+	// it expires too soon is not decrypted here, so that a refresh reads it
+	// once (under the lock), as before.
+	usableKey := func(k keyring.SessionKey) bool { return k.Expiration.Sub(now) > p.MinTTL }
+	sess, _, err := p.Ring.GetSessionIf(p.Key, usableKey)
 	var bad *keyring.UnreadableSessionError
 	switch {
 	case err == nil && Usable(sess, now, p.MinTTL):
 		log.Printf("%s: using cached session (expires %s)", p.Describe, sess.Expiration.UTC().Format(time.RFC3339))
 		return toCreds(sess, "cache"), nil
-	case err != nil && !errors.Is(err, keyring.ErrNotFound) && !errors.As(err, &bad):
+	case err != nil && !errors.Is(err, keyring.ErrNotFound) && !errors.Is(err, keyring.ErrSessionUnwanted) && !errors.As(err, &bad):
 		return aws.Credentials{}, err
 	}
 

@@ -94,7 +94,10 @@ func TestRefreshWaitsForLockAndRereads(t *testing.T) {
 		got = creds.AccessKeyID
 		done <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
+	if len(done) != 0 {
+		t.Fatal("a refresh returned while another run held the lock")
+	}
 	w.store(t, "ASIAFROMHOLDER", w.now.Add(time.Hour)) // the holder's refresh
 	unlock()
 	if err := <-done; err != nil {

@@ -247,12 +247,28 @@ func (e *UnreadableSessionError) Error() string {
 // GetSession reads the session in slot s: ErrNotFound when the slot is
 // empty, *UnreadableSessionError when its item is damaged.
 func (k *Keyring) GetSession(s SessionKey) (Session, SessionKey, error) {
+	return k.GetSessionIf(s, nil)
+}
+
+// ErrSessionUnwanted is GetSessionIf's answer when the item key of the
+// slot's session was not wanted.
+var ErrSessionUnwanted = errors.New("the cached session was not wanted")
+
+// GetSessionIf is GetSession, except that when want (if not nil) says no
+// to the item's key, whose expiry is part of it, nothing is read or
+// decrypted and the answer is ErrSessionUnwanted. A backend that asks a
+// person for every read (a security key, a gpg key without an agent)
+// asks nothing for a session that is about to be replaced anyway.
+func (k *Keyring) GetSessionIf(s SessionKey, want func(SessionKey) bool) (Session, SessionKey, error) {
 	key, ok, err := k.findSession(s)
 	if err != nil {
 		return Session{}, SessionKey{}, err
 	}
 	if !ok {
 		return Session{}, SessionKey{}, ErrNotFound
+	}
+	if sk, _ := ParseSessionKey(key); want != nil && !want(sk) {
+		return Session{}, sk, ErrSessionUnwanted
 	}
 	item, err := k.Get(key)
 	if errors.Is(err, ErrNotFound) {

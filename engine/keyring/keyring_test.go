@@ -521,3 +521,28 @@ func TestFileMixedPassphrases(t *testing.T) {
 		t.Error("alice's item changed")
 	}
 }
+
+// GetSessionIf reads nothing when the item key is not wanted: a damaged
+// item whose key says it is not wanted is not even found damaged.
+func TestGetSessionIfReadsNothingUnwanted(t *testing.T) {
+	dir := t.TempDir()
+	k := New(Options{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "pw", nil }})
+	slot := SessionKey{Type: "sts.GetSessionToken", ProfileName: "p"}
+	expires := time.Now().Add(time.Minute).Truncate(time.Second)
+	if err := k.SetSession(slot, Session{AccessKeyID: "A", SecretAccessKey: "S", Expiration: expires}); err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := k.GetSession(slot)
+	if err := os.WriteFile(filepath.Join(dir, key.String()), []byte("eyJhbGciOi"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var seen SessionKey
+	_, sk, err := k.GetSessionIf(slot, func(s SessionKey) bool { seen = s; return false })
+	if !errors.Is(err, ErrSessionUnwanted) || !seen.Expiration.Equal(expires) || !sk.Expiration.Equal(expires) {
+		t.Errorf("unwanted: err %v, asked about %v, returned %v", err, seen, sk)
+	}
+	var bad *UnreadableSessionError
+	if _, _, err := k.GetSessionIf(slot, func(SessionKey) bool { return true }); !errors.As(err, &bad) {
+		t.Errorf("wanted: err %v, want the item found damaged", err)
+	}
+}
