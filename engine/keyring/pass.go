@@ -183,33 +183,10 @@ func (p *passRing) Set(item kr.Item) error {
 	if err == nil || rerr != nil {
 		return err
 	}
-	if werr := replaceFile(file, old); werr != nil {
+	if werr := replaceFile(file, ".aws-vault-*.tmp", old); werr != nil {
 		return fmt.Errorf("%w; putting back the entry that was there failed too: %v", err, werr)
 	}
 	return fmt.Errorf("%w; the entry that was there was put back", err)
-}
-
-// replaceFile writes data to path through a synced temporary file renamed
-// over it.
-func replaceFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".aws-vault-*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
-	}
-	return err
 }
 
 func (p *passRing) Remove(key string) error {

@@ -140,22 +140,7 @@ func (k *Keyring) writeFile(item kr.Item) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.WriteString(token)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dest)
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
+	if err := replaceFile(dest, tempPrefix+"*", []byte(token)); err != nil {
 		return err
 	}
 	syncDir(dir)
@@ -164,6 +149,31 @@ func (k *Keyring) writeFile(item kr.Item) error {
 }
 
 // syncDir makes a rename in dir durable, where the system allows it.
+// replaceFile writes data to path through a temporary file in the same
+// directory (named by pattern, as os.CreateTemp takes it, mode 0600),
+// synced and renamed over path: a reader finds the old content or the
+// new, whole. The temporary file is removed if anything fails.
+func replaceFile(path, pattern string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), pattern)
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+	}
+	return err
+}
+
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
