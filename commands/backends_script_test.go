@@ -20,6 +20,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/aws-vault/aws-vault/internal/opconnectfake"
+	"github.com/aws-vault/aws-vault/internal/testbus"
 )
 
 // Commands for the scripts that use real keyring backends (backend_*.txtar).
@@ -82,80 +83,26 @@ func init() {
 	// gnome-keyring's Secret Service in it, its login collection unlocked;
 	// DBUS_SESSION_BUS_ADDRESS is set. Both stop when the script ends.
 	scriptCmds["sessionbus"] = func(ts *testscript.TestScript, neg bool, args []string) {
-		addrFile := ts.MkAbs(".bus-address")
-		script := `echo "$DBUS_SESSION_BUS_ADDRESS" > "$1"; printf kpw | exec gnome-keyring-daemon --foreground --unlock --components=secrets`
-		cmd := exec.Command("dbus-run-session", "--", "sh", "-c", script, "sh", addrFile)
-		cmd.Env = append(os.Environ(), "HOME="+ts.Getenv("HOME"), "DISPLAY=", "WAYLAND_DISPLAY=")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		var errs bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &errs, &errs
-		ts.Check(cmd.Start())
-		ts.Defer(func() {
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-			_ = cmd.Wait()
-		})
-		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-			if b, err := os.ReadFile(addrFile); err == nil && len(bytes.TrimSpace(b)) > 0 {
-				ts.Setenv("DBUS_SESSION_BUS_ADDRESS", strings.TrimSpace(string(b)))
-				break
-			}
-			if time.Now().After(deadline) {
-				ts.Fatalf("no session bus: %s", errs.String())
-			}
-		}
-		// Wait for the Secret Service to own its name.
-		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-			c := exec.Command("dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets")
-			c.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+ts.Getenv("DBUS_SESSION_BUS_ADDRESS"))
-			if out, _ := c.Output(); bytes.Contains(out, []byte("boolean true")) {
-				break
-			}
-			if time.Now().After(deadline) {
-				ts.Fatalf("gnome-keyring did not start: %s", errs.String())
-			}
-		}
+		bus, err := testbus.Start(`printf kpw | exec gnome-keyring-daemon --foreground --unlock --components=secrets`,
+			[]string{"HOME=" + ts.Getenv("HOME"), "DISPLAY=", "WAYLAND_DISPLAY="}, "org.freedesktop.secrets")
+		ts.Check(err)
+		ts.Defer(bus.Stop)
+		ts.Setenv("DBUS_SESSION_BUS_ADDRESS", bus.Addr)
 	}
 	// kwallet: a private D-Bus session bus with kwalletd5 in it, headless
 	// (Qt's offscreen platform), and the wallet "aws-vault" created and
 	// opened the way pam_kwallet does at login (pamOpen), since creating
 	// one through open() asks in a dialog; DBUS_SESSION_BUS_ADDRESS is set.
 	scriptCmds["kwallet"] = func(ts *testscript.TestScript, neg bool, args []string) {
-		home := ts.Getenv("HOME")
-		ts.Check(os.MkdirAll(filepath.Join(home, ".config"), 0o700))
-		ts.Check(os.WriteFile(filepath.Join(home, ".config", "kwalletrc"), []byte("[Wallet]\nEnabled=true\nFirst Use=false\nPrompt on Open=false\nClose When Idle=false\n\n[Auto Allow]\naws-vault=aws-vault\n"), 0o600))
-		addrFile := ts.MkAbs(".bus-address")
-		cmd := exec.Command("dbus-run-session", "--", "sh", "-c", `echo "$DBUS_SESSION_BUS_ADDRESS" > "$1"; exec kwalletd5`, "sh", addrFile)
-		cmd.Env = append(os.Environ(), "HOME="+home, "QT_QPA_PLATFORM=offscreen", "DISPLAY=", "WAYLAND_DISPLAY=", "XDG_RUNTIME_DIR="+ts.Getenv("XDG_RUNTIME_DIR"))
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		var errs bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &errs, &errs
-		ts.Check(cmd.Start())
-		ts.Defer(func() {
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-			_ = cmd.Wait()
-		})
-		send := func(args ...string) ([]byte, error) {
-			c := exec.Command("dbus-send", append([]string{"--session", "--print-reply"}, args...)...)
-			c.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+ts.Getenv("DBUS_SESSION_BUS_ADDRESS"))
-			return c.CombinedOutput()
-		}
-		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-			if b, err := os.ReadFile(addrFile); err == nil && len(bytes.TrimSpace(b)) > 0 {
-				ts.Setenv("DBUS_SESSION_BUS_ADDRESS", strings.TrimSpace(string(b)))
-				if out, _ := send("--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.kde.kwalletd5"); bytes.Contains(out, []byte("boolean true")) {
-					break
-				}
-			}
-			if time.Now().After(deadline) {
-				ts.Fatalf("kwalletd5 did not start: %s", errs.String())
-			}
-		}
+		bus, err := testbus.KWallet(ts.Getenv("HOME"), ts.Getenv("XDG_RUNTIME_DIR"))
+		ts.Check(err)
+		ts.Defer(bus.Stop)
+		ts.Setenv("DBUS_SESSION_BUS_ADDRESS", bus.Addr)
 		if len(args) > 0 && args[0] == "closed" {
 			return // the wallet stays closed: opening it asks for its password
 		}
-		hash := "array:byte:" + strings.TrimSuffix(strings.Repeat("7,", 56), ",")
-		if out, err := send("--dest=org.kde.kwalletd5", "/modules/kwalletd5", "org.kde.KWallet.pamOpen", "string:aws-vault", hash, "int32:0"); err != nil {
-			ts.Fatalf("pamOpen: %v\n%s", err, out)
+		if err := bus.UnlockWallet(); err != nil {
+			ts.Fatalf("pamOpen: %v", err)
 		}
 	}
 	// opconnect: a fake 1Password Connect server; OP_CONNECT_TOKEN,
